@@ -1,0 +1,34 @@
+// One load-generating process: SDK v3 STS clients calling GetCallerIdentity at a given
+// concurrency for a given time, against loopback only. Prints {"ok":N,"errors":N} on stdout.
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent } from 'node:http';
+
+const [endpoint, concurrencyArg, durationArg, accessKeyId, secretAccessKey] = process.argv.slice(2);
+if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(endpoint)) throw new Error(`loopback endpoints only: ${endpoint}`);
+const concurrency = Number(concurrencyArg);
+const deadline = Date.now() + Number(durationArg);
+const client = new STSClient({
+  endpoint,
+  region: 'us-east-1',
+  maxAttempts: 1,
+  credentials: { accessKeyId, secretAccessKey },
+  requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: concurrency }) }),
+});
+let ok = 0;
+let errors = 0;
+let firstError;
+async function worker() {
+  while (Date.now() < deadline) {
+    try {
+      await client.send(new GetCallerIdentityCommand({}));
+      ok++;
+    } catch (err) {
+      errors++;
+      firstError ??= String(err);
+    }
+  }
+}
+await Promise.all(Array.from({ length: concurrency }, worker));
+process.stdout.write(JSON.stringify({ ok, errors, firstError }) + '\n');
+process.exit(0);

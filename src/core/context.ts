@@ -1,0 +1,26 @@
+/**
+ * What a provider handler receives besides its input: who is asking, where, and the shared
+ * facilities (clock, store, logger). Built by the pipeline once a request is authenticated.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from './clock.ts';
+import type { RawRequest } from './http.ts';
+import type { Principal } from './principal.ts';
+import type { Store } from '../store/types.ts';
+
+export interface RequestContext {
+  requestId: string;
+  accountId: string;
+  /** The region the request is served in (us-east-1 for global services such as IAM). */
+  region: string;
+  /** The region the client signed for (aws:RequestedRegion is us-east-1 for IAM whatever this says). */
+  signedRegion: string;
+  service: string;
+  operation: string;
+  principal: Principal;
+  clock: Clock;
+  store: Store;
+  log: Logger;
+  request: RawRequest;
+  sourceIp: string;
+}

@@ -1,0 +1,72 @@
+/**
+ * Every service Bonsai knows, in one static list. A service with a model but few handlers still
+ * routes, authenticates and validates; its unimplemented operations answer 501 NotImplemented.
+ */
+import type { ServiceDefinition } from './types.ts';
+import { sts } from './sts/index.ts';
+import { iam } from './iam/index.ts';
+
+/** A service whose model Bonsai serves but whose provider has not been written yet. */
+function modeledOnly(def: Omit<ServiceDefinition, 'handlers'>): ServiceDefinition {
+  return { ...def, handlers: {} };
+}
+
+export const SERVICES: readonly ServiceDefinition[] = [
+  sts,
+  iam,
+  modeledOnly({
+    name: 's3',
+    signingName: 's3',
+    protocol: 'rest-xml',
+    apiVersion: '2006-03-01',
+    authFamily: 's3',
+    allowsAnonymous: true,
+    signsRawPath: true,
+    requestIdStyle: 's3',
+  }),
+  modeledOnly({
+    name: 's3control',
+    signingName: 's3',
+    protocol: 'rest-xml',
+    apiVersion: '2018-08-20',
+    pathPrefix: '/v20180820/',
+    authFamily: 's3',
+    signsRawPath: true,
+    requestIdStyle: 's3',
+  }),
+  modeledOnly({ name: 'dynamodb', signingName: 'dynamodb', protocol: 'json', apiVersion: '2012-08-10', targetPrefix: 'DynamoDB_20120810', authFamily: 'json' }),
+  modeledOnly({
+    name: 'dynamodbstreams',
+    signingName: 'dynamodb',
+    protocol: 'json',
+    apiVersion: '2012-08-10',
+    targetPrefix: 'DynamoDBStreams_20120810',
+    authFamily: 'json',
+  }),
+  modeledOnly({ name: 'ec2', signingName: 'ec2', protocol: 'ec2', apiVersion: '2016-11-15', authFamily: 'ec2' }),
+  modeledOnly({ name: 'rds', signingName: 'rds', protocol: 'query', apiVersion: '2014-10-31', authFamily: 'query' }),
+  modeledOnly({ name: 'lambda', signingName: 'lambda', protocol: 'rest-json', apiVersion: '2015-03-31', pathPrefix: '/2015-03-31/', authFamily: 'rest-json', maxSignatureSkewMs: 5 * 60_000 }),
+  modeledOnly({
+    name: 'cloudwatch',
+    signingName: 'monitoring',
+    protocol: 'query',
+    apiVersion: '2010-08-01',
+    targetPrefix: 'GraniteServiceVersion20100801',
+    authFamily: 'query',
+  }),
+  modeledOnly({ name: 'logs', signingName: 'logs', protocol: 'json', apiVersion: '2014-03-28', targetPrefix: 'Logs_20140328', authFamily: 'json' }),
+  modeledOnly({ name: 'sns', signingName: 'sns', protocol: 'query', apiVersion: '2010-03-31', authFamily: 'query' }),
+  modeledOnly({
+    name: 'secretsmanager',
+    signingName: 'secretsmanager',
+    protocol: 'json',
+    apiVersion: '2017-10-17',
+    targetPrefix: 'secretsmanager',
+    authFamily: 'json',
+  }),
+  modeledOnly({ name: 'ssm', signingName: 'ssm', protocol: 'json', apiVersion: '2014-11-06', targetPrefix: 'AmazonSSM', authFamily: 'json' }),
+];
+
+export function serviceByName(name: string): ServiceDefinition | undefined {
+  return SERVICES.find((s) => s.name === name);
+}

@@ -1,0 +1,49 @@
+/**
+ * How a service plugs into the pipeline. One definition per service, listed in registry.ts.
+ * Everything a service knows about the wire comes from its model; this adds what the model
+ * does not say: how clients address it, its handlers, and its small protocol quirks.
+ */
+import type { RequestContext } from '../core/context.ts';
+import type { RawResponse } from '../core/http.ts';
+import type { AuthFamily } from '../auth/sigv4/types.ts';
+import type { Protocol } from '../protocols/model.ts';
+import type { Migration } from '../store/types.ts';
+
+export type Handler = (input: any, ctx: RequestContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+export interface ServiceDefinition {
+  /** The model folder under src/generated/ and the name used in logs and /_bonsai/health. */
+  name: string;
+  /** The service name in SigV4 credential scopes (e.g. 'monitoring' for CloudWatch). */
+  signingName: string;
+  /** The protocol Bonsai speaks for it (the model's primary protocol unless noted). */
+  protocol: Protocol;
+  /** The model's apiVersion: unsigned query requests are routed by their Version parameter. */
+  apiVersion: string;
+  /** json protocols: the X-Amz-Target prefix. */
+  targetPrefix?: string;
+  /** rest protocols: a path prefix that identifies the service without a signature. */
+  pathPrefix?: string;
+  /** Global services (IAM) are served from us-east-1 whatever region the client signs for. */
+  global?: boolean;
+  /** Whose wording authentication failures use. */
+  authFamily: AuthFamily;
+  /** S3 lets anonymous requests through to authorization (bucket policies may allow them). */
+  allowsAnonymous?: boolean;
+  /** How far a signature's time may be from the server's; 15 minutes unless the service says otherwise (Lambda: 5). */
+  maxSignatureSkewMs?: number;
+  /** S3 signs the raw path; everything else signs a normalised path. */
+  signsRawPath?: boolean;
+  requestIdStyle?: 'uuid' | 's3';
+  handlers: Record<string, Handler>;
+  migrations?: Migration[];
+  /** Known differences from AWS, rendered into docs/compatibility.md by scripts/compatibility.ts. */
+  compatibility?: { notes?: string[]; operations?: Record<string, string> };
+  /** A service-owned tweak applied to every response it sends (e.g. DynamoDB's x-amz-crc32). */
+  finalizeResponse?(response: RawResponse): RawResponse;
+}
+
+/** Typed helper: a service's handlers must be operations of its generated Handlers interface. */
+export function defineService<H>(def: Omit<ServiceDefinition, 'handlers'> & { handlers: Partial<H> }): ServiceDefinition {
+  return def as unknown as ServiceDefinition;
+}
