@@ -265,9 +265,13 @@ call('s3.ListObjectsV2', lambda: s3.list_objects_v2(Bucket='bkt', Prefix='dir/',
   await execFileAsync('python3', ['-c', script, String(port)]);
 }
 
-/** The AWS CLI v1 (botocore underneath, but its own argument handling and defaults). */
-async function captureAwsCli(port: number): Promise<void> {
-  client = 'awscli';
+/**
+ * The AWS CLI: v1 ('awscli', botocore underneath, its own argument handling and defaults) and v2
+ * ('awscli2', Debian's /usr/bin/aws, its own bundled botocore).
+ */
+async function captureAwsCli(port: number, name: 'awscli' | 'awscli2', binary: string): Promise<void> {
+  client = name;
+  const v2Only = name === 'awscli2' ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
   const home = mkdtempSync(join(tmpdir(), 'bonsai-cli-'));
   writeFileSync(join(home, 'config'), '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
   const env = {
@@ -277,7 +281,7 @@ async function captureAwsCli(port: number): Promise<void> {
   const run = async (name: string, args: string[]): Promise<void> => {
     await label(port, name);
     try {
-      await execFileAsync('aws', ['--endpoint-url', `http://127.0.0.1:${port}`, ...args], { env, cwd: home });
+      await execFileAsync(binary, ['--endpoint-url', `http://127.0.0.1:${port}`, ...args], { env, cwd: home });
     } catch {
       // every call "fails" against the recorder: only the request matters
     }
@@ -288,11 +292,11 @@ async function captureAwsCli(port: number): Promise<void> {
   await run('sns.Publish', ['sns', 'publish', '--topic-arn', 'arn:aws:sns:us-east-1:123456789012:t', '--message', 'hello',
     '--message-attributes', '{"color":{"DataType":"String","StringValue":"blue"}}']);
   await run('ec2.DescribeInstances', ['ec2', 'describe-instances', '--filters', 'Name=instance-state-name,Values=running,pending', '--instance-ids', 'i-1']);
-  await run('dynamodb.PutItem', ['dynamodb', 'put-item', '--table-name', 'T', '--item', '{"pk":{"S":"a"},"n":{"N":"1.5"},"ok":{"BOOL":true}}']);
+  await run('dynamodb.PutItem', ['dynamodb', 'put-item', '--table-name', 'Tbl', '--item', '{"pk":{"S":"a"},"n":{"N":"1.5"},"ok":{"BOOL":true}}']);
   await run('secretsmanager.CreateSecret', ['secretsmanager', 'create-secret', '--name', 'db/pass', '--secret-string', 's3cr3t',
     '--client-request-token', '11111111-2222-3333-4444-555555555555']);
   await run('lambda.Invoke', ['lambda', 'invoke', '--function-name', 'my-fn', '--payload', '{"hello":"world"}',
-    '--qualifier', 'live', join(home, 'out.json')]);
+    '--qualifier', 'live', ...v2Only, join(home, 'out.json')]);
   await run('s3.PutObject', ['s3api', 'put-object', '--bucket', 'bkt', '--key', 'dir/a b+c%.txt', '--content-type', 'text/plain',
     '--metadata', 'owner=alice', '--body', join(home, 'config')]);
   await run('s3.ListObjectsV2', ['s3api', 'list-objects-v2', '--bucket', 'bkt', '--prefix', 'dir/', '--max-keys', '2', '--no-paginate']);
@@ -304,7 +308,8 @@ async function main(): Promise<void> {
   try {
     await captureSdkV3(port);
     await captureBoto3(port);
-    await captureAwsCli(port);
+    await captureAwsCli(port, 'awscli', 'aws');
+    await captureAwsCli(port, 'awscli2', '/usr/bin/aws');
   } finally {
     server.close();
   }

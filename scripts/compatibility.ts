@@ -22,8 +22,8 @@ error codes) and validated against AWS's model. An operation marked **not implem
 HTTP 501 \`NotImplemented\` naming it ("Bonsai does not implement iam:ListUsers yet.").
 
 Platform-wide differences from AWS:
-- One account per Bonsai (its root key is created on first start). IAM identities, STS sessions and
-  policy enforcement for non-root principals arrive with the IAM issue.
+- One account per Bonsai (its root key is created on first start). Every request by an IAM user or
+  STS session is authorized with AWS's policy evaluation logic; the root user may do everything.
 - SigV4 clock skew and presigned-URL expiry use the wall clock; every other time-dependent
   behaviour follows Bonsai's movable clock (\`bonsai clock advance\`).
 - Request bodies are buffered in memory up to 64 MiB (S3 streaming uploads arrive with the S3 issue);
@@ -48,6 +48,9 @@ export function renderCompatibility(): string {
       for (const op of implemented) lines.push(`| ${op} | implemented | ${service.compatibility?.operations?.[op] ?? ''} |`);
       lines.push('');
     }
+    const explained = missing.filter((op) => service.compatibility?.operations?.[op]);
+    for (const op of explained) lines.push(`- ${op}: ${service.compatibility!.operations![op]}`);
+    if (explained.length) lines.push('');
     if (missing.length) lines.push(`Not implemented (${missing.length}): ${missing.join(', ')}.`, '');
     sections.push(lines.join('\n'));
   }

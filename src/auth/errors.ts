@@ -38,6 +38,8 @@ type FamilyTable = Record<AuthFailureReason, Rule>;
 const CORAL_SIGNATURE_MESSAGE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const CORAL_INVALID_TOKEN = 'The security token included in the request is invalid.';
+/** STS session credentials past their expiration (no final period, as IAM and STS write it). */
+const CORAL_EXPIRED_TOKEN = 'The security token included in the request is expired';
 const EC2_AUTH_FAILURE = 'AWS was not able to validate the provided access credentials';
 const S3_SIGNATURE_MESSAGE = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
 const S3_CREDENTIAL_MALFORMED = 'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".';
@@ -84,7 +86,8 @@ function coralTable(codes: {
   unknownKey: string;
   invalidToken: string;
   invalidTokenMessage: string;
-  status: { incomplete: number; signature: number; unknownKey: number };
+  expiredToken: string;
+  status: { incomplete: number; signature: number; unknownKey: number; expiredToken: number };
 }): FamilyTable {
   const incomplete: Rule = (d) => ({ code: codes.incomplete, status: codes.status.incomplete, message: d.message ?? '' });
   const signature: Rule = (d) => ({ code: codes.signature, status: codes.status.signature, message: d.message ?? CORAL_SIGNATURE_MESSAGE });
@@ -96,6 +99,7 @@ function coralTable(codes: {
     'malformed-credential': (d) => ({ code: codes.signature, status: codes.status.signature, message: d.message ?? '' }),
     'unknown-key': () => ({ code: codes.unknownKey, status: codes.status.unknownKey, message: CORAL_INVALID_TOKEN }),
     'invalid-token': () => ({ code: codes.invalidToken, status: codes.status.unknownKey, message: codes.invalidTokenMessage }),
+    'expired-token': () => ({ code: codes.expiredToken, status: codes.status.expiredToken, message: CORAL_EXPIRED_TOKEN }),
     'signature-mismatch': signature,
     skewed: timeWindow,
     'presign-expired': timeWindow,
@@ -117,7 +121,8 @@ const QUERY_TABLE = coralTable({
   unknownKey: 'InvalidClientTokenId',
   invalidToken: 'InvalidClientTokenId',
   invalidTokenMessage: CORAL_INVALID_TOKEN,
-  status: { incomplete: 400, signature: 403, unknownKey: 403 },
+  expiredToken: 'ExpiredToken',
+  status: { incomplete: 400, signature: 403, unknownKey: 403, expiredToken: 403 },
 });
 
 /** DynamoDB answers a bad X-Amz-Security-Token without the final period (observed wording). */
@@ -127,7 +132,8 @@ const JSON_TABLE = coralTable({
   unknownKey: 'UnrecognizedClientException',
   invalidToken: 'UnrecognizedClientException',
   invalidTokenMessage: 'The security token included in the request is invalid',
-  status: { incomplete: 400, signature: 400, unknownKey: 400 },
+  expiredToken: 'ExpiredTokenException',
+  status: { incomplete: 400, signature: 400, unknownKey: 400, expiredToken: 400 },
 });
 
 const REST_JSON_TABLE = coralTable({
@@ -136,7 +142,9 @@ const REST_JSON_TABLE = coralTable({
   unknownKey: 'UnrecognizedClientException',
   invalidToken: 'UnrecognizedClientException',
   invalidTokenMessage: CORAL_INVALID_TOKEN,
-  status: { incomplete: 403, signature: 403, unknownKey: 403 },
+  // Lambda: 403 ExpiredTokenException (observed in SDK error reports).
+  expiredToken: 'ExpiredTokenException',
+  status: { incomplete: 403, signature: 403, unknownKey: 403, expiredToken: 403 },
 });
 
 const EC2_TABLE: FamilyTable = (() => {
@@ -150,6 +158,8 @@ const EC2_TABLE: FamilyTable = (() => {
     'malformed-credential': authFailure,
     'unknown-key': authFailure,
     'invalid-token': authFailure,
+    // EC2's common errors: RequestExpired "can also occur if the [temporary security] credentials have expired".
+    'expired-token': expired,
     'signature-mismatch': authFailure,
     skewed: expired,
     'presign-expired': expired,
@@ -239,6 +249,12 @@ const S3_TABLE: FamilyTable = {
     code: 'InvalidToken',
     status: 400,
     message: 'The provided token is malformed or otherwise invalid.',
+    fields: d.securityToken ? { 'Token-0': d.securityToken } : {},
+  }),
+  'expired-token': (d) => ({
+    code: 'ExpiredToken',
+    status: 400,
+    message: 'The provided token has expired.',
     fields: d.securityToken ? { 'Token-0': d.securityToken } : {},
   }),
   'signature-mismatch': (d) => ({ code: 'SignatureDoesNotMatch', status: 403, message: S3_SIGNATURE_MESSAGE, fields: s3SignatureFields(d) }),

@@ -21,9 +21,9 @@ export function rootCredentialResolver(account: AccountFile): CredentialResolver
 /** Tries each resolver in turn (root first, then IAM users' keys, then STS sessions). */
 export function chainResolvers(...resolvers: CredentialResolver[]): CredentialResolver {
   return {
-    async resolve(accessKeyId, token) {
+    async resolve(accessKeyId, token, scope) {
       for (const r of resolvers) {
-        const found = await r.resolve(accessKeyId, token);
+        const found = await r.resolve(accessKeyId, token, scope);
         if (found) return found;
       }
       return undefined;

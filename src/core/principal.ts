@@ -16,14 +16,31 @@ export interface Principal {
   /** The user, role or federated user's name ('' for root and anonymous). */
   name: string;
   accessKeyId?: string;
-  /** Present for temporary credentials. */
-  session?: {
-    token: string;
-    expiresAt: Date;
-    mfaAuthenticated?: boolean;
-    mfaAuthenticatedAt?: Date;
-    [extra: string]: unknown;
-  };
+  /** Present for temporary credentials (STS). */
+  session?: PrincipalSession;
+}
+
+export interface PrincipalSession {
+  token: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  /** Set when the session was created with an MFA code (aws:MultiFactorAuthPresent / Age). */
+  mfaAuthenticatedAt?: Date;
+  /** assumed-role sessions: the role's ARN (with path); aws:PrincipalArn is this ARN. */
+  roleArn?: string;
+  /** federated-user sessions: the IAM user who called GetFederationToken. */
+  sourceUserArn?: string;
+  /**
+   * Session policies (AssumeRole Policy/PolicyArns, GetFederationToken), as JSON documents.
+   * Undefined: the session is not limited by session policies. Empty: limited to nothing.
+   */
+  policies?: string[];
+  /** Session tags (aws:PrincipalTag/<key>), and the keys that pass on through role chaining. */
+  tags?: Record<string, string>;
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
+  /** GetSessionToken sessions act with the calling user's own permissions. */
+  kind: 'assumed-role' | 'session-token' | 'federation';
 }
 
 export interface ResolvedCredential {
@@ -38,7 +55,17 @@ export interface ResolvedCredential {
  * know. Throws an AwsError for known keys that cannot be used (inactive, expired, …).
  */
 export interface CredentialResolver {
-  resolve(accessKeyId: string, sessionToken: string | undefined): Promise<ResolvedCredential | undefined>;
+  /**
+   * `scope` is the credential scope the request was signed for: STS sessions from GetSessionToken
+   * (without MFA) and GetFederationToken are refused by IAM at this point, as AWS refuses them.
+   */
+  resolve(accessKeyId: string, sessionToken: string | undefined, scope?: CredentialScopeInfo): Promise<ResolvedCredential | undefined>;
+}
+
+/** The service and region of the request's SigV4 credential scope. */
+export interface CredentialScopeInfo {
+  service: string;
+  region: string;
 }
 
 export function anonymousPrincipal(accountId: string): Principal {

@@ -1,9 +1,7 @@
 /**
- * The authorize stage's contract. The IAM service provides the real implementation (AWS's policy
- * evaluation); until an account has IAM identities the only principals are its root user, which
- * AWS allows everything, and anonymous callers, which only resource policies can allow.
+ * The authorize stage's contract. src/iam/authz/authorizer.ts implements it with AWS's policy
+ * evaluation logic; tests may pass a simpler one.
  */
-import { AwsError } from '../core/errors.ts';
 import type { RequestContext } from '../core/context.ts';
 import type { OperationModel } from '../protocols/model.ts';
 import type { ServiceDefinition } from '../services/types.ts';
@@ -19,11 +17,3 @@ export interface Authorizer {
   /** Resolves when the request may proceed; throws the service family's AwsError otherwise. */
   authorize(request: AuthorizationRequest): Promise<void> | void;
 }
-
-/** Root may do anything; nothing else exists yet, and anonymous callers are denied. */
-export const rootOnlyAuthorizer: Authorizer = {
-  authorize({ ctx }) {
-    if (ctx.principal.type === 'root') return;
-    throw new AwsError('AccessDenied', 'Access Denied', { status: 403 });
-  },
-};

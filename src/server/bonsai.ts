@@ -11,8 +11,10 @@ import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { SERVICES } from '../services/registry.ts';
 import { createPipeline, type RequestHandler } from '../pipeline/pipeline.ts';
-import { rootOnlyAuthorizer } from '../pipeline/authorizer.ts';
-import { rootCredentialResolver } from '../auth/root-credentials.ts';
+import { chainResolvers, rootCredentialResolver } from '../auth/root-credentials.ts';
+import { createIamAuthorizer } from '../iam/authz/authorizer.ts';
+import { iamCredentialResolver, loadPrincipalPolicies, onIamWrite } from '../services/iam/index.ts';
+import { stsCredentialResolver } from '../services/sts/sessions.ts';
 import { createEdgeServer } from './edge.ts';
 import { createAdminHandler } from './admin.ts';
 import { BONSAI_VERSION } from '../core/version.ts';
@@ -58,11 +60,18 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
     storeSpec === 'sqlite' ? { kind: 'sqlite', file: dataDir.path('bonsai.db') } : { kind: 'postgres', url: storeSpec },
   );
   const authMode = options.auth ?? 'enforce';
+  const authorizer = createIamAuthorizer({
+    log,
+    policies: {
+      load: (principal) => loadPrincipalPolicies(store, account.accountId, principal),
+      onChange: (listener) => onIamWrite(listener),
+    },
+  });
   const handle = createPipeline({
     services: SERVICES,
     accountId: account.accountId,
-    resolver: rootCredentialResolver(account),
-    authorizer: rootOnlyAuthorizer,
+    resolver: chainResolvers(rootCredentialResolver(account), iamCredentialResolver(store, account.accountId), stsCredentialResolver(store, account.accountId, clock)),
+    authorizer,
     authMode,
     clock,
     store,
@@ -113,6 +122,7 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
           // In-flight requests finish; keep-alive connections that outlive the grace period are cut.
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
+        authorizer.close();
         await store.close();
       })();
       return closing;

@@ -8,6 +8,7 @@ import type { RawResponse } from '../core/http.ts';
 import type { AuthFamily } from '../auth/sigv4/types.ts';
 import type { Protocol } from '../protocols/model.ts';
 import type { Migration } from '../store/types.ts';
+import type { ServiceAuthz } from '../iam/authz/types.ts';
 
 export type Handler = (input: any, ctx: RequestContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
@@ -36,6 +37,8 @@ export interface ServiceDefinition {
   signsRawPath?: boolean;
   requestIdStyle?: 'uuid' | 's3';
   handlers: Record<string, Handler>;
+  /** Which IAM actions, resources and condition keys each operation needs (default `<signingName>:<Operation>` on "*"). */
+  authz?: ServiceAuthz;
   migrations?: Migration[];
   /** Known differences from AWS, rendered into docs/compatibility.md by scripts/compatibility.ts. */
   compatibility?: { notes?: string[]; operations?: Record<string, string> };

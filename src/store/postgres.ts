@@ -34,12 +34,13 @@ export const postgresDialect: Dialect = {
     region text COLLATE "C" NOT NULL,
     id text COLLATE "C" NOT NULL,
     version integer NOT NULL,
-    value jsonb NOT NULL,
+    value json NOT NULL,
     created_at bigint NOT NULL,
     updated_at bigint NOT NULL,
     PRIMARY KEY (kind, account, region, id)
   )`,
-  // pg already parses jsonb columns.
+  // pg already parses json columns. json (not jsonb) keeps the text exactly as written, so key
+  // order and every string survive as on SQLite.
   decodeJson: (raw) => raw,
 };
 

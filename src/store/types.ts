@@ -17,10 +17,9 @@ export interface StoredDoc<T> {
   /** 1 when created, +1 on every put. Restarts at 1 if the document is deleted and created again. */
   version: number;
   /**
-   * The value as JSON gives it back (Dates become strings, undefined members vanish). Do not rely
-   * on the order of object keys: PostgreSQL's jsonb stores them sorted (shorter keys first), and
-   * it refuses strings holding U+0000 or a lone surrogate. Keep byte-exact text (policy documents)
-   * as a string member.
+   * The value as JSON gives it back (Dates become strings, undefined members vanish). Both back
+   * ends keep the JSON text as written (PostgreSQL uses `json`, not `jsonb`), so object key order
+   * is preserved.
    */
   value: T;
   createdAt: Date;

@@ -32,13 +32,16 @@ export interface TestBonsai extends RunningBonsai {
   stop(): Promise<void>;
 }
 
-export async function startTestBonsai(options: { auth?: 'enforce' | 'off'; store?: string; dataDir?: string } = {}): Promise<TestBonsai> {
+export async function startTestBonsai(
+  options: { auth?: 'enforce' | 'off'; store?: string; dataDir?: string; maxBodyBytes?: number } = {},
+): Promise<TestBonsai> {
   const dataDir = options.dataDir ?? tempDir();
   const running = await startBonsai({
     port: 0,
     dataDir,
     store: options.store,
     auth: options.auth,
+    maxBodyBytes: options.maxBodyBytes,
     log: silentLogger(),
     env: TEST_ENV,
   });

@@ -50,6 +50,8 @@ export type AuthFailureReason =
   | 'malformed-credential'
   | 'unknown-key'
   | 'invalid-token'
+  /** A temporary credential (STS session) past its expiration on Bonsai's clock. */
+  | 'expired-token'
   | 'signature-mismatch'
   | 'skewed'
   | 'presign-expired'

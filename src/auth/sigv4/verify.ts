@@ -78,7 +78,7 @@ async function verifySigned(
   const checked = checkParts(req, opts, parts, authorization);
   const { scope } = checked;
 
-  const credential = await opts.resolver.resolve(scope.accessKeyId, checked.securityToken);
+  const credential = await opts.resolver.resolve(scope.accessKeyId, checked.securityToken, { service: scope.service, region: scope.region });
   if (!credential) {
     throw new AuthFailure('unknown-key', { accessKeyId: scope.accessKeyId, presigned: parts.presigned });
   }

@@ -41,29 +41,55 @@ export interface PrincipalPolicies {
   identity: PrincipalPolicyDocument[];
   /** The permissions boundary, if the user or role has one. */
   boundary?: PrincipalPolicyDocument;
+  /** The user's or role's tags (aws:PrincipalTag/<key>); session tags are added by the authorizer. */
+  tags: Record<string, string>;
 }
 
 /**
  * The policies that apply to a principal: for a user, its inline and attached policies, those of
- * its groups, and its boundary; for a role session, the role's. Root and anonymous have none.
+ * its groups, and its boundary; for a role session, the role's; for a federated user, those of
+ * the IAM user who called GetFederationToken. Root and anonymous have none.
  */
 export async function loadPrincipalPolicies(store: Store | DocOps, accountId: string, principal: Principal): Promise<PrincipalPolicies> {
   if (principal.type === 'user') {
     const user = await findUser(store, accountId, principal.name);
-    if (!user) return { identity: [] };
-    return userPolicies(store, accountId, user);
+    if (!user) return { identity: [], tags: {} };
+    return { ...(await userPolicies(store, accountId, user)), tags: tagMap(user.Tags) };
   }
   if (principal.type === 'assumed-role') {
     const roleName = /:assumed-role\/([^/]+)\//.exec(principal.arn)?.[1];
     const role = roleName ? await getRecord<RoleRecord>(store, KIND.role, accountId, nameKey(roleName)) : undefined;
-    if (!role) return { identity: [] };
+    if (!role) return { identity: [], tags: {} };
     const identity = [...inlineDocs(`role/${role.RoleName}`, role.InlinePolicies), ...(await managedDocs(store, accountId, role.AttachedPolicies))];
-    return withBoundary(store, accountId, identity, role.PermissionsBoundary);
+    return { ...(await withBoundary(store, accountId, identity, role.PermissionsBoundary)), tags: tagMap(role.Tags) };
   }
-  return { identity: [] };
+  if (principal.type === 'federated-user') return federatedUserPolicies(store, accountId, principal.session?.sourceUserArn);
+  return { identity: [], tags: {} };
 }
 
-async function userPolicies(store: Store | DocOps, accountId: string, user: UserRecord): Promise<PrincipalPolicies> {
+/** The root user's federated sessions start from "everything"; their session policies do the limiting. */
+const ROOT_FEDERATION_DOCUMENT = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+
+/**
+ * GetFederationToken sessions: the permissions of the IAM user who called it (its own, its
+ * groups', its boundary), which the authorizer intersects with the session's policies. A
+ * federated session of the root user starts from allow-all.
+ */
+async function federatedUserPolicies(store: Store | DocOps, accountId: string, sourceUserArn: string | undefined): Promise<PrincipalPolicies> {
+  if (sourceUserArn === `arn:aws:iam::${accountId}:root`) {
+    return { identity: [{ source: 'federation/root', document: ROOT_FEDERATION_DOCUMENT }], tags: {} };
+  }
+  const userName = sourceUserArn && /^arn:aws:iam::\d{12}:user\/(?:[^/]*\/)*([^/]+)$/.exec(sourceUserArn)?.[1];
+  const user = userName ? await findUser(store, accountId, userName) : undefined;
+  if (!user || user.Arn !== sourceUserArn) return { identity: [], tags: {} };
+  return { ...(await userPolicies(store, accountId, user)), tags: tagMap(user.Tags) };
+}
+
+function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }>): Record<string, string> {
+  return Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
+}
+
+async function userPolicies(store: Store | DocOps, accountId: string, user: UserRecord): Promise<Omit<PrincipalPolicies, 'tags'>> {
   const identity = [...inlineDocs(`user/${user.UserName}`, user.InlinePolicies), ...(await managedDocs(store, accountId, user.AttachedPolicies))];
   for (const groupName of user.Groups) {
     const group = await getRecord<GroupRecord>(store, KIND.group, accountId, nameKey(groupName));
@@ -86,7 +112,12 @@ async function managedDocs(store: Store | DocOps, accountId: string, arns: strin
   return out;
 }
 
-async function withBoundary(store: Store | DocOps, accountId: string, identity: PrincipalPolicyDocument[], boundaryArn: string | undefined): Promise<PrincipalPolicies> {
+async function withBoundary(
+  store: Store | DocOps,
+  accountId: string,
+  identity: PrincipalPolicyDocument[],
+  boundaryArn: string | undefined,
+): Promise<Omit<PrincipalPolicies, 'tags'>> {
   if (!boundaryArn) return { identity };
   const found = await findPolicy(store, accountId, boundaryArn);
   return found ? { identity, boundary: { source: boundaryArn, document: defaultDocument(found) } } : { identity };

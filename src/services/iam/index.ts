@@ -13,6 +13,8 @@ import * as login from './login-profiles.ts';
 import * as mfa from './mfa.ts';
 import * as policies from './policies.ts';
 import * as roles from './roles.ts';
+import { iamAuthz } from './authz.ts';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './simulate.ts';
 import { TAG_TARGETS, listResourceTags, tagResource, untagResource } from './tags.ts';
 import * as users from './users.ts';
 
@@ -151,11 +153,15 @@ const impl: Impl = {
   GetAccountAuthorizationDetails: (i, c) => account.getAccountAuthorizationDetails(c, i),
   GenerateCredentialReport: (_i, c) => account.generateCredentialReport(c),
   GetCredentialReport: (_i, c) => account.getCredentialReport(c),
+
+  // Policy simulator
+  SimulatePrincipalPolicy: (i, c) => simulatePrincipalPolicy(c, i),
+  SimulateCustomPolicy: (i, c) => simulateCustomPolicy(c, i),
 };
 
 /** Operations that only read; every other handler notifies onIamWrite listeners when it succeeds. */
 function isReadOnly(operation: string): boolean {
-  return /^(Get|List)/.test(operation) || operation === 'GenerateCredentialReport';
+  return /^(Get|List|Simulate)/.test(operation) || operation === 'GenerateCredentialReport';
 }
 
 function withWriteNotification(operation: string, handler: (input: any, ctx: RequestContext) => Promise<unknown>) {
@@ -173,11 +179,30 @@ export const iamHandlers = Object.fromEntries(
 ) as unknown as Required<Pick<IamHandlers, keyof typeof impl>>;
 
 export const iam = defineService<IamHandlers>({
+  compatibility: {
+    notes: [
+      'AWS managed policies served: AdministratorAccess, PowerUserAccess, ReadOnlyAccess (its actions for the services Bonsai serves only), IAMFullAccess, IAMUserChangePassword, AmazonS3FullAccess, AmazonS3ReadOnlyAccess, AmazonDynamoDBFullAccess, AmazonEC2FullAccess, AmazonEC2ReadOnlyAccess, AmazonVPCFullAccess, AmazonRDSFullAccess, AWSLambda_FullAccess, service-role/AWSLambdaBasicExecutionRole, CloudWatchFullAccess, AmazonSNSFullAccess, SecretsManagerReadWrite, with their real documents.',
+      'Passwords are kept only as scrypt hashes. Access key secrets are kept in the store (encryption at rest comes later) and never logged.',
+      'Without an account password policy, AWS\'s documented default applies (8 characters, three character types).',
+      'Access keys\' last-used information is not updated.',
+      'GetAccountAuthorizationDetails and ListEntitiesForPolicy answer in one page.',
+      'Denial messages name existing users, groups and roles as AWS does ("on resource: user alice"); list operations are authorized on the path-prefix ARN (arn:aws:iam::<account>:user/).',
+      'SimulatePrincipalPolicy/SimulateCustomPolicy use the evaluator that enforces requests; EvalDecisionDetails and OrganizationsDecisionDetail are not returned.',
+    ],
+    operations: {
+      CreateOpenIDConnectProvider: 'Not implemented: no OIDC providers yet.',
+      CreateSAMLProvider: 'Not implemented: no SAML providers yet.',
+      UploadSSHPublicKey: 'Not implemented.',
+      UploadServerCertificate: 'Not implemented.',
+      UploadSigningCertificate: 'Not implemented.',
+    },
+  },
   name: 'iam',
   signingName: 'iam',
   protocol: 'query',
   apiVersion: '2010-05-08',
   global: true,
   authFamily: 'query',
+  authz: iamAuthz,
   handlers: iamHandlers as Partial<IamHandlers>,
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
 import { BONSAI_BIN, killAndWait, spawnBonsai, tempDir } from '../../helpers/bonsai.ts';
 
 const run = promisify(execFile);
@@ -36,6 +37,10 @@ test('first start creates an account in AWS formats, kept 0600, that survives ki
     assert.match(first.output(), new RegExp(`account:\\s+${account.accountId}`));
     const before = await callerIdentity(first.endpoint, account.rootAccessKeyId, account.rootSecretAccessKey);
     assert.equal(before.Arn, `arn:aws:iam::${account.accountId}:root`);
+    const iam = (endpoint: string) =>
+      new IAMClient({ endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: account.rootAccessKeyId, secretAccessKey: account.rootSecretAccessKey } });
+    // An acknowledged write, then kill -9 straight after the response.
+    const created = await iam(first.endpoint).send(new CreateUserCommand({ UserName: 'durable' }));
 
     assert.equal(await killAndWait(first.child, 'SIGKILL'), null);
 
@@ -44,6 +49,8 @@ test('first start creates an account in AWS formats, kept 0600, that survives ki
       assert.deepEqual(readAccount(dataDir), account);
       const after = await callerIdentity(second.endpoint, account.rootAccessKeyId, account.rootSecretAccessKey);
       assert.equal(after.Account, account.accountId);
+      const got = await iam(second.endpoint).send(new GetUserCommand({ UserName: 'durable' }));
+      assert.equal(got.User?.UserId, created.User?.UserId);
     } finally {
       await killAndWait(second.child, 'SIGTERM');
     }

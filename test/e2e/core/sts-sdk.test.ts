@@ -7,6 +7,7 @@ import { EC2Client, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../helpers/node-sha256.ts';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { failure } from '../../helpers/sdk-errors.ts';
 
 let bonsai: TestBonsai;
 before(async () => {
@@ -25,16 +26,6 @@ function sts(overrides: Partial<{ accessKeyId: string; secretAccessKey: string; 
       secretAccessKey: overrides.secretAccessKey ?? TEST_ACCOUNT.secretAccessKey,
     },
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected the call to fail');
 }
 
 test('GetCallerIdentity returns the account and the root ARN', async () => {

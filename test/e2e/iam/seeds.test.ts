@@ -34,6 +34,7 @@ import {
   CreateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { failure } from '../../helpers/sdk-errors.ts';
 import { totpAt, totpStep } from '../../../src/services/iam/mfa.ts';
 
 let bonsai: TestBonsai;
@@ -50,16 +51,6 @@ before(async () => {
 after(() => bonsai.stop());
 
 const ACCOUNT = TEST_ACCOUNT.accountId;
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected the call to fail');
-}
 
 // Seed 001: the admin_access policy, verbatim from the seed.
 const ADMIN_ACCESS = JSON.stringify({

@@ -178,6 +178,14 @@ export function defineStoreConformance(backend: string, setup: () => Promise<Sto
         assert.deepEqual(listed.map((d) => d.key.id), [id]);
       });
 
+      test('object key order and the JSON text survive exactly (PostgreSQL stores json, not jsonb)', async () => {
+        const value = { zeta: 1, b: { y: 2, a: 3 }, long_key_first: [1, { k2: 0, k1: 0 }], a: 'x' };
+        const key = keyIn(freshAccount(), 'key-order');
+        await store.put(key, value);
+        const got = await store.get(key);
+        assert.equal(JSON.stringify(got!.value), JSON.stringify(value));
+      });
+
       test('a 1 MB value round-trips exactly', async () => {
         const key = keyIn(freshAccount(), 'large');
         const chunk = 'Bonsai ✓ 盆栽 ';

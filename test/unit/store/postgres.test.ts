@@ -33,7 +33,7 @@ describe('PostgreSQL back end', () => {
 
   const key = (id: string) => ({ kind: 'pg', account: '999999999999', region: 'us-east-1', id });
 
-  test('stores documents as jsonb and ids with byte-order collation', async () => {
+  test('stores documents as json (text kept as written) and ids with byte-order collation', async () => {
     assert.equal(store.dialect, 'postgres');
     const columns = await store.sql(
       `SELECT column_name, data_type, collation_name FROM information_schema.columns
@@ -41,7 +41,7 @@ describe('PostgreSQL back end', () => {
     );
     assert.deepEqual(columns, [
       { column_name: 'id', data_type: 'text', collation_name: 'C' },
-      { column_name: 'value', data_type: 'jsonb', collation_name: null },
+      { column_name: 'value', data_type: 'json', collation_name: null },
     ]);
   });
 

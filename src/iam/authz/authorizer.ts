@@ -1,0 +1,136 @@
+/**
+ * The authorize stage for real: every request is evaluated with AWS's documented policy logic.
+ *
+ * For each target an operation names (src/services/<service>/authz.ts, default
+ * `<prefix>:<Operation>` on "*"), the caller's identity policies, permissions boundary and session
+ * policies, plus the resource's own policy when it has one, go to the evaluator with the global
+ * condition keys and the operation's own. Principals' policies are compiled once and cached until
+ * the next IAM write.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../../store/types.ts';
+import type { Principal } from '../../core/principal.ts';
+import type { Authorizer, AuthorizationRequest } from '../../pipeline/authorizer.ts';
+import type { ServiceDefinition } from '../../services/types.ts';
+import { compilePolicyDocument, type CompiledPolicy } from '../policy/compile.ts';
+import { evaluate, type AuthzRequest, type PolicySet } from '../policy/evaluate.ts';
+import { accessDeniedMessage } from '../policy/messages.ts';
+import type { PrincipalInfo } from '../policy/compile.ts';
+import type { AuthzTarget, OperationAuthz } from './types.ts';
+import { accessDeniedError } from './denial.ts';
+import { globalContext } from './global-context.ts';
+
+/** What the authorizer needs from IAM's store (src/services/iam/credentials.ts provides it). */
+export interface PrincipalPolicySource {
+  load(principal: Principal): Promise<{ identity: Array<{ source: string; document: string }>; boundary?: { source: string; document: string }; tags: Record<string, string> }>;
+  /** Registers a listener called after every IAM write; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+interface CompiledPrincipal {
+  identity: CompiledPolicy[];
+  boundary?: CompiledPolicy;
+  tags: Record<string, string>;
+}
+
+export interface IamAuthorizer extends Authorizer {
+  /** Evaluates one target for a principal: the same decision path requests take (for Simulate*). */
+  decide(request: AuthorizationRequest, target: AuthzTarget): Promise<{ allowed: boolean; message: string; decision: ReturnType<typeof evaluate> }>;
+  close(): void;
+}
+
+export function createIamAuthorizer(deps: { policies: PrincipalPolicySource; log: Logger; store?: Store }): IamAuthorizer {
+  const cache = new Map<string, Promise<CompiledPrincipal>>();
+  const unsubscribe = deps.policies.onChange(() => cache.clear());
+
+  function compiledFor(principal: Principal): Promise<CompiledPrincipal> {
+    if (principal.type === 'root' || principal.type === 'anonymous') return Promise.resolve({ identity: [], tags: {} });
+    // Role sessions share the role's policies, federated users their creator's, users their own.
+    // Session policies are per session and compiled separately.
+    const key = principal.session?.roleArn ?? principal.session?.sourceUserArn ?? principal.arn;
+    let entry = cache.get(key);
+    if (!entry) {
+      entry = deps.policies.load(principal).then((loaded) => ({
+        identity: loaded.identity.map((p) => compilePolicyDocument(p.document, 'identity', { id: p.source })),
+        boundary: loaded.boundary && compilePolicyDocument(loaded.boundary.document, 'boundary', { id: loaded.boundary.source }),
+        tags: loaded.tags,
+      }));
+      entry.catch(() => cache.delete(key));
+      cache.set(key, entry);
+    }
+    return entry;
+  }
+
+  async function decide(request: AuthorizationRequest, target: AuthzTarget) {
+    const { ctx, service } = request;
+    const compiled = await compiledFor(ctx.principal);
+    const resourceDoc = target.resourcePolicy ? await target.resourcePolicy() : undefined;
+    const set: PolicySet = {
+      identity: compiled.identity,
+      boundary: compiled.boundary,
+      session: sessionPolicies(ctx.principal),
+      resource: resourceDoc && compilePolicyDocument(resourceDoc.document, resourceDoc.kind),
+      resourcePolicyRequired: target.resourcePolicyRequired,
+    };
+    const evaluation: AuthzRequest = {
+      principal: principalInfo(ctx.principal),
+      action: target.action,
+      resource: target.resource,
+      resourceAccount: target.resourceAccount,
+      context: { ...globalContext(ctx, service.global === true, compiled.tags), ...target.context },
+    };
+    const decision = evaluate(evaluation, set);
+    const shown = target.displayResource === undefined ? evaluation : { ...evaluation, resource: target.displayResource };
+    const denial = target.plainDenial ? { ...decision, deniedBy: undefined } : decision;
+    return { allowed: decision.effect === 'Allow', message: decision.effect === 'Allow' ? '' : accessDeniedMessage(shown, denial), decision };
+  }
+
+  return {
+    async authorize(request) {
+      const authz = operationAuthz(request.service, request.operation.name);
+      if (authz === 'none') return;
+      const targets = await authz({ input: request.input, ctx: request.ctx });
+      for (const target of targets) {
+        const { allowed, message } = await decide(request, target);
+        if (!allowed) {
+          request.ctx.log.debug({ action: target.action, resource: target.resource, principal: request.ctx.principal.arn }, 'access denied');
+          throw accessDeniedError(request.service.authFamily, message);
+        }
+      }
+    },
+    decide,
+    close: unsubscribe,
+  };
+}
+
+/** The service's entry for an operation, or the default `<prefix>:<Operation>` on "*". */
+export function operationAuthz(service: ServiceDefinition, operation: string): OperationAuthz {
+  const table = service.authz;
+  const entry = table?.operations[operation];
+  if (entry) return entry;
+  const prefix = table?.prefix ?? service.signingName;
+  return () => [{ action: `${prefix}:${operation}`, resource: '*' }];
+}
+
+/** Session policies compiled per request: they are small and belong to one session. */
+const sessionCache = new WeakMap<object, CompiledPolicy[]>();
+function sessionPolicies(principal: Principal): CompiledPolicy[] | undefined {
+  const session = principal.session;
+  if (!session?.policies) return undefined;
+  let compiled = sessionCache.get(session);
+  if (!compiled) {
+    compiled = session.policies.map((doc, i) => compilePolicyDocument(doc, 'session', { id: `session/${i}` }));
+    sessionCache.set(session, compiled);
+  }
+  return compiled;
+}
+
+function principalInfo(p: Principal): PrincipalInfo {
+  return {
+    type: p.type,
+    arn: p.type === 'anonymous' ? '*' : p.arn,
+    accountId: p.accountId,
+    roleArn: p.session?.roleArn,
+    userArn: p.session?.sourceUserArn,
+  };
+}
