@@ -20,6 +20,7 @@ import { anonymousPrincipal } from '../core/principal.ts';
 import { GLOBAL_REGION } from '../core/regions.ts';
 import { newRequestId, newS3RequestId } from '../core/ids.ts';
 import type { Store } from '../store/types.ts';
+import { withReadMemo } from '../store/read-memo.ts';
 import type { OperationModel, Protocol, ServiceModel } from '../protocols/model.ts';
 import type { ProtocolCodec } from '../protocols/codec.ts';
 import { codecFor } from '../protocols/index.ts';
@@ -152,7 +153,7 @@ function buildContext(ex: Exchange, deps: PipelineDeps): RequestContext {
     operation: ex.operation!.name,
     principal,
     clock: deps.clock,
-    store: deps.store,
+    store: withReadMemo(deps.store),
     log: deps.log.child({ requestId: ex.requestId }),
     request: ex.req,
     sourceIp: ex.req.remoteAddress,

@@ -12,6 +12,7 @@ import type { Store } from '../store/types.ts';
 import { SERVICES } from '../services/registry.ts';
 import { createPipeline, type RequestHandler } from '../pipeline/pipeline.ts';
 import { chainResolvers, rootCredentialResolver } from '../auth/root-credentials.ts';
+import { cachedResolver } from '../auth/credential-cache.ts';
 import { createIamAuthorizer } from '../iam/authz/authorizer.ts';
 import { iamCredentialResolver, loadPrincipalPolicies, onIamWrite } from '../services/iam/index.ts';
 import { stsCredentialResolver } from '../services/sts/sessions.ts';
@@ -47,6 +48,8 @@ export interface RunningBonsai {
 
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long another process's IAM changes may take to reach this one's caches (IAM is eventually consistent on AWS too). */
+const CREDENTIAL_CACHE_TTL_MS = 5_000;
 
 export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai> {
   const log = options.log ?? createLogger();
@@ -67,10 +70,15 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
       onChange: (listener) => onIamWrite(listener),
     },
   });
+  // Users' keys and STS sessions live in the store; cache them so a signed request needs no read.
+  const storedCredentials = cachedResolver(
+    chainResolvers(iamCredentialResolver(store, account.accountId), stsCredentialResolver(store, account.accountId, clock)),
+    { clock, ttlMs: CREDENTIAL_CACHE_TTL_MS, subscribe: onIamWrite },
+  );
   const handle = createPipeline({
     services: SERVICES,
     accountId: account.accountId,
-    resolver: chainResolvers(rootCredentialResolver(account), iamCredentialResolver(store, account.accountId), stsCredentialResolver(store, account.accountId, clock)),
+    resolver: chainResolvers(rootCredentialResolver(account), storedCredentials),
     authorizer,
     authMode,
     clock,
@@ -123,6 +131,7 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         authorizer.close();
+        storedCredentials.close();
         await store.close();
       })();
       return closing;

@@ -8,7 +8,6 @@
  * the next IAM write.
  */
 import type { Logger } from 'pino';
-import type { Store } from '../../store/types.ts';
 import type { Principal } from '../../core/principal.ts';
 import type { Authorizer, AuthorizationRequest } from '../../pipeline/authorizer.ts';
 import type { ServiceDefinition } from '../../services/types.ts';
@@ -39,8 +38,19 @@ export interface IamAuthorizer extends Authorizer {
   close(): void;
 }
 
-export function createIamAuthorizer(deps: { policies: PrincipalPolicySource; log: Logger; store?: Store }): IamAuthorizer {
-  const cache = new Map<string, Promise<CompiledPrincipal>>();
+export interface IamAuthorizerDeps {
+  policies: PrincipalPolicySource;
+  log: Logger;
+  /**
+   * How long compiled policies are reused without an IAM write in this process: bounds how stale
+   * another process's changes can be when several share one PostgreSQL store.
+   */
+  cacheTtlMs?: number;
+}
+
+export function createIamAuthorizer(deps: IamAuthorizerDeps): IamAuthorizer {
+  const cache = new Map<string, { compiled: Promise<CompiledPrincipal>; loadedAtMs: number }>();
+  const ttlMs = deps.cacheTtlMs ?? 5_000;
   const unsubscribe = deps.policies.onChange(() => cache.clear());
 
   function compiledFor(principal: Principal): Promise<CompiledPrincipal> {
@@ -48,17 +58,17 @@ export function createIamAuthorizer(deps: { policies: PrincipalPolicySource; log
     // Role sessions share the role's policies, federated users their creator's, users their own.
     // Session policies are per session and compiled separately.
     const key = principal.session?.roleArn ?? principal.session?.sourceUserArn ?? principal.arn;
-    let entry = cache.get(key);
-    if (!entry) {
-      entry = deps.policies.load(principal).then((loaded) => ({
-        identity: loaded.identity.map((p) => compilePolicyDocument(p.document, 'identity', { id: p.source })),
-        boundary: loaded.boundary && compilePolicyDocument(loaded.boundary.document, 'boundary', { id: loaded.boundary.source }),
-        tags: loaded.tags,
-      }));
-      entry.catch(() => cache.delete(key));
-      cache.set(key, entry);
-    }
-    return entry;
+    const now = Date.now();
+    const entry = cache.get(key);
+    if (entry && now - entry.loadedAtMs < ttlMs) return entry.compiled;
+    const compiled = deps.policies.load(principal).then((loaded) => ({
+      identity: loaded.identity.map((p) => compilePolicyDocument(p.document, 'identity', { id: p.source })),
+      boundary: loaded.boundary && compilePolicyDocument(loaded.boundary.document, 'boundary', { id: loaded.boundary.source }),
+      tags: loaded.tags,
+    }));
+    compiled.catch(() => cache.delete(key));
+    cache.set(key, { compiled, loadedAtMs: now });
+    return compiled;
   }
 
   async function decide(request: AuthorizationRequest, target: AuthzTarget) {
