@@ -42,6 +42,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Wall clock for signature skew and presigned expiry (tests may pin it). */
   wallClockMs?: () => number;
+  /** Told of every authenticated principal (IAM records access keys' last use). Must not throw. */
+  onAuthenticated?(principal: Principal, service: ServiceDefinition, region: string): void;
 }
 
 /** Everything one request accumulates on its way through the stages. */
@@ -115,6 +117,9 @@ function checkBodySizeStage(ex: Exchange): void {
 
 async function authenticateStage(ex: Exchange, deps: PipelineDeps): Promise<void> {
   ex.auth = await authenticate(ex.req, ex.service, ex.scopeRegion, deps);
+  if (ex.auth.principal && deps.onAuthenticated) {
+    deps.onAuthenticated(ex.auth.principal, ex.service, ex.service.global ? GLOBAL_REGION : ex.auth.region);
+  }
 }
 
 function resolveOperationStage(ex: Exchange): void {

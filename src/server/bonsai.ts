@@ -15,6 +15,7 @@ import { chainResolvers, rootCredentialResolver } from '../auth/root-credentials
 import { cachedResolver } from '../auth/credential-cache.ts';
 import { createIamAuthorizer } from '../iam/authz/authorizer.ts';
 import { iamCredentialResolver, loadPrincipalPolicies, onIamWrite } from '../services/iam/index.ts';
+import { accessKeyUseRecorder } from '../services/iam/access-keys.ts';
 import { stsCredentialResolver } from '../services/sts/sessions.ts';
 import { createEdgeServer } from './edge.ts';
 import { createAdminHandler } from './admin.ts';
@@ -75,6 +76,7 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
     chainResolvers(iamCredentialResolver(store, account.accountId), stsCredentialResolver(store, account.accountId, clock)),
     { clock, ttlMs: CREDENTIAL_CACHE_TTL_MS, subscribe: onIamWrite },
   );
+  const recordKeyUse = accessKeyUseRecorder(store, account.accountId);
   const handle = createPipeline({
     services: SERVICES,
     accountId: account.accountId,
@@ -84,6 +86,13 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
     clock,
     store,
     log,
+    onAuthenticated(principal, service, region) {
+      // Long-term user keys only: GetAccessKeyLastUsed and the credential report show it.
+      if (principal.type !== 'user' || principal.session || !principal.accessKeyId) return;
+      recordKeyUse(principal.accessKeyId, service.signingName, region, clock.now()).catch((err: unknown) =>
+        log.warn({ err, accessKeyId: principal.accessKeyId }, 'could not record access key use'),
+      );
+    },
   });
   const host = options.host ?? '127.0.0.1';
   const admin = createAdminHandler({ accountId: account.accountId, adminToken, clock, services: SERVICES, version: BONSAI_VERSION });

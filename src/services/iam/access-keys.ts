@@ -9,9 +9,11 @@ import type {
   ListAccessKeysRequest,
   UpdateAccessKeyRequest,
 } from '../../generated/iam/types.ts';
-import type { DocOps } from '../../store/types.ts';
+import type { DocOps, Store } from '../../store/types.ts';
+import { StoreConflictError } from '../../store/errors.ts';
 import {
   KIND,
+  docKey,
   Messages,
   Quotas,
   deleteRecord,
@@ -109,4 +111,28 @@ export async function getAccessKeyLastUsed(ctx: RequestContext, input: GetAccess
     ? { LastUsedDate: toDate(key.LastUsed.Date), ServiceName: key.LastUsed.ServiceName, Region: key.LastUsed.Region }
     : { ServiceName: 'N/A', Region: 'N/A' };
   return { UserName: key.UserName, AccessKeyLastUsed: lastUsed };
+}
+
+/** How often one key's last use is written: IAM reports it to the hour, so once a minute is plenty. */
+const LAST_USE_WRITE_INTERVAL_MS = 60_000;
+
+/**
+ * Records that a user's access key signed a request (GetAccessKeyLastUsed, the credential
+ * report). Called after authentication; writes at most once a minute per key, and a concurrent
+ * change to the key (UpdateAccessKey, DeleteAccessKey) wins over the bookkeeping.
+ */
+export function accessKeyUseRecorder(store: Store, accountId: string) {
+  const lastWritten = new Map<string, number>();
+  return async function recordUse(accessKeyId: string, serviceName: string, region: string, at: Date): Promise<void> {
+    const previous = lastWritten.get(accessKeyId);
+    if (previous !== undefined && at.getTime() - previous < LAST_USE_WRITE_INTERVAL_MS) return;
+    lastWritten.set(accessKeyId, at.getTime());
+    const key = docKey(KIND.accessKey, accountId, accessKeyId);
+    const doc = await store.get<AccessKeyRecord>(key);
+    if (!doc) return;
+    const LastUsed = { Date: at.toISOString(), ServiceName: serviceName, Region: region };
+    await store.put(key, { ...doc.value, LastUsed }, { expectVersion: doc.version }).catch((err: unknown) => {
+      if (!(err instanceof StoreConflictError)) throw err;
+    });
+  };
 }

@@ -12,6 +12,7 @@ import {
   AddUserToGroupCommand,
   PutGroupPolicyCommand,
   AttachUserPolicyCommand,
+  GetAccessKeyLastUsedCommand,
 } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
@@ -84,4 +85,23 @@ test('an AWS managed policy attached to a user takes effect at once', async () =
   await root.send(new AttachUserPolicyCommand({ UserName: 'bob', PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }));
   const listed = await bob.send(new ListUsersCommand({}));
   assert.ok(listed.Users?.some((u) => u.UserName === 'bob'));
+});
+
+test("an access key's last use is recorded with the service and region", async () => {
+  const keys = await newUserWithKey('carol');
+  const before = await root.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keys.accessKeyId }));
+  assert.deepEqual(before.AccessKeyLastUsed, { ServiceName: 'N/A', Region: 'N/A' });
+  const sts = new STSClient({ endpoint: bonsai.endpoint, region: 'eu-west-2', maxAttempts: 1, credentials: keys });
+  await sts.send(new GetCallerIdentityCommand({}));
+  // Recording happens after the response; poll briefly (bounded) for it.
+  let after;
+  for (let i = 0; i < 50; i++) {
+    after = await root.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keys.accessKeyId }));
+    if (after.AccessKeyLastUsed?.LastUsedDate) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(after!.UserName, 'carol');
+  assert.equal(after!.AccessKeyLastUsed?.ServiceName, 'sts');
+  assert.equal(after!.AccessKeyLastUsed?.Region, 'eu-west-2');
+  assert.ok(Math.abs(after!.AccessKeyLastUsed!.LastUsedDate!.getTime() - bonsai.clock.nowMs()) < 60_000);
 });
