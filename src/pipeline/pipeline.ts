@@ -88,7 +88,7 @@ export function createPipeline(deps: PipelineDeps): RequestHandler {
       service: route.service,
       protocol: route.protocol,
       model: loadServiceModel(route.service.name),
-      codec: codecFor(route.protocol),
+      codec: route.protocol === route.service.protocol && route.service.codec ? route.service.codec : codecFor(route.protocol),
       routingReq: route.routingPath === req.path ? req : { ...req, path: route.routingPath },
       scopeRegion: route.scopeRegion,
     };

@@ -42,6 +42,8 @@ export interface ServiceDefinition {
   migrations?: Migration[];
   /** Known differences from AWS, rendered into docs/compatibility.md by scripts/compatibility.ts. */
   compatibility?: { notes?: string[]; operations?: Record<string, string> };
+  /** The service's own codec when it needs protocol hooks (e.g. DynamoDB's qualified __type); default codecFor(protocol). */
+  codec?: import('../protocols/codec.ts').ProtocolCodec;
   /** A service-owned tweak applied to every response it sends (e.g. DynamoDB's x-amz-crc32). */
   finalizeResponse?(response: RawResponse): RawResponse;
 }

@@ -2,12 +2,22 @@
  * The canonical request, string to sign and signing key of Signature Version 4, built from the
  * request exactly as it came off the wire (see AWS's "Create a canonical request").
  */
+import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 import { decodeOnce, type RawQueryPair } from './parse.ts';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
+/**
+ * Node's one-shot crypto.hash (20.12+) skips creating a Hash object and is about twice as fast
+ * for the small inputs SigV4 hashes; package.json still allows 20.11, which lacks it.
+ */
+const oneShotHash: ((algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'binary') => string) | undefined =
+  typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
+/** SHA-256 as lower-case hex; strings are hashed as UTF-8. */
 export function sha256Hex(data: string | Uint8Array): string {
+  if (oneShotHash) return oneShotHash('sha256', data, 'hex');
   return createHash('sha256').update(data).digest('hex');
 }
 
@@ -21,6 +31,8 @@ export function hmac(key: string | Uint8Array, data: string): Buffer {
  * that it leaves ! ' ( ) * alone, so those are patched afterwards.
  */
 export function uriEncode(s: string): string {
+  // Names, values and path segments are nearly always plain already: skip the encoder then.
+  if (isUnreservedOnly(s)) return s;
   let encoded: string;
   try {
     encoded = encodeURIComponent(s);
@@ -37,6 +49,15 @@ export function uriEncode(s: string): string {
   return encoded;
 }
 
+function isUnreserved(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2e || c === 0x7e;
+}
+
+function isUnreservedOnly(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isUnreserved(s.charCodeAt(i))) return false;
+  return true;
+}
+
 function patchSubDelims(encoded: string): string {
   let out = '';
   for (const ch of encoded) {
@@ -50,9 +71,7 @@ function patchSubDelims(encoded: string): string {
 function encodeBytes(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) {
-    const unreserved =
-      (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e;
-    out += unreserved ? String.fromCharCode(b) : '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
+    out += isUnreserved(b) ? String.fromCharCode(b) : '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
   }
   return out;
 }
@@ -63,6 +82,7 @@ function encodeBytes(bytes: Uint8Array): string {
  */
 export function normalizedCanonicalUri(path: string): string {
   if (path === '' || path === '/') return '/';
+  if (isAlreadyNormalized(path)) return path;
   const segments: string[] = [];
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -72,6 +92,27 @@ export function normalizedCanonicalUri(path: string): string {
   const leading = path.startsWith('/') ? '/' : '';
   const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
   return `${leading}${segments.join('/')}${trailing}`;
+}
+
+/**
+ * True when normalising would give the path back unchanged: only unreserved characters (which
+ * encoding keeps) in segments that are neither empty (except around the ends) nor '.' or '..'.
+ */
+function isAlreadyNormalized(path: string): boolean {
+  let segmentStart = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 0x2f) {
+      if (!isUnreserved(path.charCodeAt(i))) return false;
+      continue;
+    }
+    // A segment ends at i: '//' inside the path, '.' and '..' would all be rewritten.
+    const length = i - segmentStart;
+    if (length === 0 && i !== 0 && i !== path.length) return false;
+    if (length === 1 && path.charCodeAt(segmentStart) === 0x2e) return false;
+    if (length === 2 && path.charCodeAt(segmentStart) === 0x2e && path.charCodeAt(segmentStart + 1) === 0x2e) return false;
+    segmentStart = i + 1;
+  }
+  return true;
 }
 
 /**
@@ -111,6 +152,7 @@ export function canonicalQuery(pairs: RawQueryPair[], presigned: boolean): strin
 
 /** A header value as it enters the canonical request: trimmed, runs of spaces/tabs collapsed to one space. */
 export function canonicalHeaderValue(value: string): string {
+  if (!needsWhitespaceCleanup(value)) return value;
   let out = '';
   let pendingSpace = false;
   for (let i = 0; i < value.length; i++) {
@@ -126,6 +168,16 @@ export function canonicalHeaderValue(value: string): string {
     out += value[i];
   }
   return out;
+}
+
+/**
+ * Matches values the cleanup would change: an outer space, a tab/CR/LF, or a run of spaces. SDKs
+ * send none of these, so testing once (the regex engine is faster than a JS loop) usually suffices.
+ */
+const NEEDS_WHITESPACE_CLEANUP = /^ | $|[\t\n\r]| {2}/;
+
+function needsWhitespaceCleanup(value: string): boolean {
+  return NEEDS_WHITESPACE_CLEANUP.test(value);
 }
 
 /** The canonical headers block: one `name:value\n` line per signed header, in the order listed. */
@@ -155,12 +207,23 @@ export function buildStringToSign(amzDate: string, scope: string, canonicalReque
 /**
  * Signing keys are derived with four HMACs; every request of a client in one day reuses the
  * same key, so they are cached per (secret, date, region, service). The Map keeps insertion
- * order, which makes evicting the oldest entry cheap.
+ * order, which makes evicting the oldest entry cheap. The most recent key is also kept apart:
+ * consecutive requests usually share it, and comparing four short strings is cheaper than
+ * building and hashing the Map key.
  */
 const SIGNING_KEY_CACHE_LIMIT = 512;
 const signingKeyCache = new Map<string, Buffer>();
+let lastSigningKey: { secret: string; date: string; region: string; service: string; key: Buffer } | undefined;
 
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const last = lastSigningKey;
+  if (last && last.date === date && last.region === region && last.service === service && last.secret === secret) return last.key;
+  const key = cachedSigningKey(secret, date, region, service);
+  lastSigningKey = { secret, date, region, service, key };
+  return key;
+}
+
+function cachedSigningKey(secret: string, date: string, region: string, service: string): Buffer {
   const cacheKey = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
   const cached = signingKeyCache.get(cacheKey);
   if (cached) return cached;
@@ -176,6 +239,10 @@ export function signingKey(secret: string, date: string, region: string, service
   return key;
 }
 
+/**
+ * The request signature. createHmac is kept (rather than HMAC spelled out over the one-shot hash,
+ * which measured 0.7 µs faster on Node 20): the standard primitive is worth more than the saving.
+ */
 export function signatureHex(key: Uint8Array, stringToSign: string): string {
-  return hmac(key, stringToSign).toString('hex');
+  return createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
 }

@@ -38,7 +38,6 @@ export function parseAuthorizationHeader(header: string): SignatureParts {
   const space = text.indexOf(' ');
   // A header without a space has no algorithm, only something AWS reads as the parameters.
   const algorithm = space < 0 ? text : text.slice(0, space);
-  const rest = space < 0 ? '' : text.slice(space + 1);
   const parts: SignatureParts = {
     presigned: false,
     algorithm,
@@ -46,21 +45,31 @@ export function parseAuthorizationHeader(header: string): SignatureParts {
     signedHeaders: undefined,
     signature: undefined,
   };
-  for (const piece of rest.split(',')) {
-    const component = piece.trim();
-    if (!component) continue;
-    const eq = component.indexOf('=');
-    if (eq < 0) {
-      parts.malformedComponent ??= `'${component}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`;
-      continue;
-    }
-    const key = component.slice(0, eq).trim();
-    const value = component.slice(eq + 1).trim();
-    if (key === 'Credential') parts.credential = value;
-    else if (key === 'SignedHeaders') parts.signedHeaders = value;
-    else if (key === 'Signature') parts.signature = value;
+  if (space < 0) return parts;
+  // Walk the comma-separated components in place rather than splitting into an array.
+  let start = space + 1;
+  while (start <= text.length) {
+    let end = text.indexOf(',', start);
+    if (end < 0) end = text.length;
+    readAuthorizationComponent(text.slice(start, end).trim(), header, parts);
+    start = end + 1;
   }
   return parts;
+}
+
+/** One `Key=value` component of the Authorization header; later duplicates win, as before. */
+function readAuthorizationComponent(component: string, header: string, parts: SignatureParts): void {
+  if (!component) return;
+  const eq = component.indexOf('=');
+  if (eq < 0) {
+    parts.malformedComponent ??= `'${component}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`;
+    return;
+  }
+  const key = component.slice(0, eq).trim();
+  const value = component.slice(eq + 1).trim();
+  if (key === 'Credential') parts.credential = value;
+  else if (key === 'SignedHeaders') parts.signedHeaders = value;
+  else if (key === 'Signature') parts.signature = value;
 }
 
 /** Splits a raw query string into pairs, keeping the encoded forms for the canonical query. */
@@ -143,6 +152,25 @@ export function parsePresignedQuery(pairs: RawQueryPair[]): SignatureParts {
   return parts;
 }
 
+/**
+ * SignedHeaders (`host;x-amz-date`) as a list of names. A client signs the same list on every
+ * call of an operation, so the lists are cached: besides the split, that saves V8 interning
+ * fresh name strings each time they are used to look up a header. Callers get a copy. The cache
+ * starts over when full: more distinct lists than that is not a load worth optimising.
+ */
+const SIGNED_HEADERS_CACHE_LIMIT = 256;
+const signedHeadersCache = new Map<string, readonly string[]>();
+
+export function parseSignedHeaders(text: string): string[] {
+  let names = signedHeadersCache.get(text);
+  if (names === undefined) {
+    names = text.split(';');
+    if (signedHeadersCache.size >= SIGNED_HEADERS_CACHE_LIMIT) signedHeadersCache.clear();
+    signedHeadersCache.set(text, names);
+  }
+  return names.slice();
+}
+
 /** The credential scope: AKID/yyyymmdd/region/service/aws4_request. */
 export interface CredentialScope {
   accessKeyId: string;
@@ -156,37 +184,81 @@ export interface CredentialScope {
 
 /** Splits the credential; undefined unless it has exactly 5 '/'-separated parts (trailing '/' ignored). */
 export function parseCredential(credential: string): CredentialScope | undefined {
-  let text = credential;
-  while (text.endsWith('/')) text = text.slice(0, -1);
-  const parts = text.split('/');
-  if (parts.length !== 5) return undefined;
-  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
-  return { accessKeyId, date, region, service, terminator, scope: `${date}/${region}/${service}/${terminator}` };
+  let end = credential.length;
+  while (end > 0 && credential.charCodeAt(end - 1) === 0x2f) end--;
+  // Find the four '/' that separate the five parts; a fifth '/' means too many parts.
+  const s1 = credential.indexOf('/');
+  const s2 = s1 < 0 ? -1 : credential.indexOf('/', s1 + 1);
+  const s3 = s2 < 0 ? -1 : credential.indexOf('/', s2 + 1);
+  const s4 = s3 < 0 ? -1 : credential.indexOf('/', s3 + 1);
+  if (s4 < 0 || s4 >= end) return undefined;
+  const s5 = credential.indexOf('/', s4 + 1);
+  if (s5 >= 0 && s5 < end) return undefined;
+  return {
+    accessKeyId: credential.slice(0, s1),
+    date: credential.slice(s1 + 1, s2),
+    region: credential.slice(s2 + 1, s3),
+    service: credential.slice(s3 + 1, s4),
+    terminator: credential.slice(s4 + 1, end),
+    // The scope is the credential after the key id, so it is cut out rather than re-joined.
+    scope: credential.slice(s1 + 1, end),
+  };
 }
 
 /** Parses an ISO-8601 basic-format time (20150830T123600Z); undefined when malformed. */
 export function parseAmzDate(text: string): Date | undefined {
-  if (text.length !== 16 || text[8] !== 'T' || text[15] !== 'Z') return undefined;
+  if (!hasAmzDateShape(text)) return undefined;
+  const ms = Date.UTC(
+    digitsAt(text, 0, 4),
+    digitsAt(text, 4, 2) - 1,
+    digitsAt(text, 6, 2),
+    digitsAt(text, 9, 2),
+    digitsAt(text, 11, 2),
+    digitsAt(text, 13, 2),
+  );
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/** yyyymmddThhmmssZ: 16 characters, digits except the T and the Z. */
+function hasAmzDateShape(text: string): boolean {
+  if (text.length !== 16 || text.charCodeAt(8) !== 0x54 || text.charCodeAt(15) !== 0x5a) return false;
   for (let i = 0; i < 15; i++) {
     if (i === 8) continue;
     const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
+    if (c < 48 || c > 57) return false;
   }
-  const ms = Date.UTC(
-    Number(text.slice(0, 4)),
-    Number(text.slice(4, 6)) - 1,
-    Number(text.slice(6, 8)),
-    Number(text.slice(9, 11)),
-    Number(text.slice(11, 13)),
-    Number(text.slice(13, 15)),
-  );
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  return true;
+}
+
+/** The number written by `count` ASCII digits at `start` (already checked to be digits). */
+function digitsAt(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) n = n * 10 + (text.charCodeAt(i) - 48);
+  return n;
 }
 
 /** Formats a time as ISO-8601 basic format (20150830T123600Z). */
 export function formatAmzDate(date: Date): string {
   const iso = date.toISOString(); // 2015-08-30T12:36:00.000Z
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+/**
+ * formatAmzDate(date), returning `text` itself when it already is that string (the usual case:
+ * the x-amz-date the client sent), so no new string is built per request. That is so exactly
+ * when text has the yyyymmddThhmmssZ shape and its digits are the date's UTC fields (reading
+ * fields is several times cheaper than Date.toISOString()).
+ */
+export function formatAmzDateAs(date: Date, text: string): string {
+  const same =
+    hasAmzDateShape(text) &&
+    digitsAt(text, 0, 4) === date.getUTCFullYear() &&
+    digitsAt(text, 4, 2) === date.getUTCMonth() + 1 &&
+    digitsAt(text, 6, 2) === date.getUTCDate() &&
+    digitsAt(text, 9, 2) === date.getUTCHours() &&
+    digitsAt(text, 11, 2) === date.getUTCMinutes() &&
+    digitsAt(text, 13, 2) === date.getUTCSeconds();
+  return same ? text : formatAmzDate(date);
 }
 
 /**

@@ -7,7 +7,6 @@
  * signatures and trailing checksums. Every failure is an AuthFailure; errors.ts renders it in
  * the wording of the service family.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { RawRequest } from '../../core/http.ts';
 import type { ResolvedCredential } from '../../core/principal.ts';
 import {
@@ -24,11 +23,12 @@ import {
 import { decodeAwsChunked, type ChunkSigning } from './chunked.ts';
 import {
   ALGORITHM,
-  formatAmzDate,
+  formatAmzDateAs,
   isPresignedQuery,
   parseAmzDate,
   parseAuthorizationHeader,
   parseCredential,
+  parseSignedHeaders,
   parsePresignedQuery,
   requestTimeFromHeaders,
   splitRawQuery,
@@ -49,11 +49,11 @@ const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 
 export async function verifySigV4(req: RawRequest, opts: VerifyOptions): Promise<AuthOutcome> {
   const authorization = req.headers['authorization'];
-  if (authorization !== undefined && authorization.trim() !== '') {
-    const parts = parseAuthorizationHeader(authorization);
-    return verifySigned(req, opts, parts, splitRawQuery(req.query), authorization);
-  }
+  // The query is split once, here, and the pairs serve both presign detection and the canonical query.
   const pairs = splitRawQuery(req.query);
+  if (authorization !== undefined && authorization.trim() !== '') {
+    return verifySigned(req, opts, parseAuthorizationHeader(authorization), pairs, authorization);
+  }
   if (isPresignedQuery(pairs)) return verifySigned(req, opts, parsePresignedQuery(pairs), pairs, undefined);
   return { kind: 'anonymous', body: req.body };
 }
@@ -83,12 +83,12 @@ async function verifySigned(
     throw new AuthFailure('unknown-key', { accessKeyId: scope.accessKeyId, presigned: parts.presigned });
   }
 
-  const payloadMode = declaredPayloadHash(req, opts, parts);
+  const { payloadMode, hashedBody } = declaredPayloadHash(req, opts, parts);
   const key = signingKey(credential.secretAccessKey, scope.date, scope.region, scope.service);
   verifySignature(req, opts, parts, pairs, checked, key, payloadMode);
   checkSecurityToken(credential, checked.securityToken, parts.presigned);
 
-  const { body, trailers } = decodePayload(req, payloadMode, key, checked);
+  const { body, trailers } = decodePayload(req, payloadMode, hashedBody, key, checked);
   return {
     kind: 'signed',
     credential,
@@ -128,7 +128,7 @@ function checkParts(req: RawRequest, opts: VerifyOptions, parts: SignatureParts,
   if (presigned) checkPresignedTime(opts, parts, signedAt, maxSkewMs);
   else checkSkew(opts.nowMs, signedAt, maxSkewMs);
 
-  const signedHeaders = parts.signedHeaders!.split(';');
+  const signedHeaders = parseSignedHeaders(parts.signedHeaders!);
   if (!opts.s3 && !signedHeaders.includes('host')) {
     throw new AuthFailure('signature-mismatch', {
       presigned,
@@ -138,7 +138,7 @@ function checkParts(req: RawRequest, opts: VerifyOptions, parts: SignatureParts,
   if (parts.algorithm !== ALGORITHM) {
     throw new AuthFailure('unsupported-algorithm', { presigned, authorization, message: unsupportedAlgorithmMessage(parts.algorithm ?? '') });
   }
-  const amzDate = formatAmzDate(signedAt);
+  const amzDate = formatAmzDateAs(signedAt, time.text.trim());
   const scope = checkCredential(parts.credential!, amzDate, presigned);
   const securityToken = presigned ? parts.securityToken : req.headers['x-amz-security-token'];
   return { scope, signedAt, amzDate, signedHeaders, signature: parts.signature!, securityToken };
@@ -158,6 +158,7 @@ function requestTime(req: RawRequest, parts: SignatureParts): { text: string; da
  * parameter. Authorization header requires 'Signature' parameter. … Authorization=<header>".
  */
 function checkMissingParts(parts: SignatureParts, time: { text: string } | undefined, authorization: string | undefined): void {
+  if (hasRequiredParts(parts, time)) return; // the usual case: no message lists to build
   let message = '';
   if (parts.presigned) {
     const required: Array<[string, string | undefined]> = [
@@ -187,6 +188,11 @@ function checkMissingParts(parts: SignatureParts, time: { text: string } | undef
   if (!message) return;
   message += `Authorization=${authorization ?? ''}`;
   throw new AuthFailure(partMissing ? 'incomplete-signature' : 'missing-date', { message, authorization });
+}
+
+function hasRequiredParts(parts: SignatureParts, time: { text: string } | undefined): boolean {
+  if (!parts.credential || !parts.signature || !parts.signedHeaders) return false;
+  return parts.presigned ? Boolean(parts.algorithm) && Boolean(parts.amzDate) : time !== undefined;
 }
 
 /** Header auth: the request time must be within maxSkewMs of the server's clock, either way. */
@@ -258,16 +264,17 @@ function checkCredential(credential: string, amzDate: string, presigned: boolean
 /**
  * The payload hash the client declared (x-amz-content-sha256, or X-Amz-Content-Sha256 in a
  * presigned query). Without one, S3 presigned requests are UNSIGNED-PAYLOAD and every other
- * request signs the SHA-256 of its body.
+ * request signs the SHA-256 of its body; hashedBody then says the value is the body's own hash,
+ * so decodePayload need not hash the body a second time to check it.
  */
-function declaredPayloadHash(req: RawRequest, opts: VerifyOptions, parts: SignatureParts): string {
+function declaredPayloadHash(req: RawRequest, opts: VerifyOptions, parts: SignatureParts): { payloadMode: string; hashedBody: boolean } {
   if (parts.presigned) {
-    if (parts.contentSha256) return parts.contentSha256;
-    return opts.s3 ? UNSIGNED_PAYLOAD : sha256Hex(req.body);
+    if (parts.contentSha256) return { payloadMode: parts.contentSha256, hashedBody: false };
+    return opts.s3 ? { payloadMode: UNSIGNED_PAYLOAD, hashedBody: false } : { payloadMode: sha256Hex(req.body), hashedBody: true };
   }
   const declared = req.headers['x-amz-content-sha256'];
-  if (declared !== undefined && declared !== '') return declared.trim();
-  return sha256Hex(req.body);
+  if (declared !== undefined && declared !== '') return { payloadMode: declared.trim(), hashedBody: false };
+  return { payloadMode: sha256Hex(req.body), hashedBody: true };
 }
 
 function verifySignature(
@@ -305,9 +312,16 @@ function verifySignature(
   });
 }
 
+/**
+ * Compares in time independent of where the strings differ, like timingSafeEqual, but on the
+ * UTF-16 code units directly: no Buffers to allocate, and no character above U+00FF folded onto
+ * its low byte as a latin1 Buffer would.
+ */
 function sameSignature(expected: string, provided: string): boolean {
   if (expected.length !== provided.length) return false;
-  return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(provided, 'latin1'));
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ provided.charCodeAt(i);
+  return difference === 0;
 }
 
 /**
@@ -321,22 +335,22 @@ function checkSecurityToken(credential: ResolvedCredential, token: string | unde
   }
 }
 
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
 function isSha256Hex(value: string): boolean {
-  if (value.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = value.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
-  }
-  return true;
+  return SHA256_HEX.test(value);
 }
 
 /** Checks a declared payload hash against the bytes and removes aws-chunked framing. */
 function decodePayload(
   req: RawRequest,
   payloadMode: string,
+  hashedBody: boolean,
   key: Buffer,
   checked: CheckedParts,
 ): { body: Buffer; trailers: Record<string, string> } {
+  // payloadMode was computed from these very bytes: nothing to check, no framing to remove.
+  if (hashedBody) return { body: req.body, trailers: {} };
   if (isSha256Hex(payloadMode)) {
     const computed = sha256Hex(req.body);
     if (computed !== payloadMode.toLowerCase()) {
