@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { IAMClient, GetUserCommand, CreateUserCommand, CreateAccessKeyCommand, AttachUserPolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { IAMClient, GetUserCommand } from '@aws-sdk/client-iam';
 import type { HttpRequest } from '@smithy/types';
 import { startBonsai } from '../src/server/bonsai.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import type { RawRequest } from '../src/core/http.ts';
 import { verifySigV4 } from '../src/auth/sigv4/verify.ts';
 import { rootCredentialResolver } from '../src/auth/root-credentials.ts';
+import { createBenchPrincipal } from './setup-iam.ts';
 
 const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHXX', secret: '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' };
 
@@ -54,15 +55,8 @@ export async function benchPipeline(): Promise<Array<[string, number]>> {
   const env = { BONSAI_ACCOUNT_ID: ACCOUNT.id, BONSAI_ROOT_ACCESS_KEY_ID: ACCOUNT.key, BONSAI_ROOT_SECRET_ACCESS_KEY: ACCOUNT.secret };
   const bonsai = await startBonsai({ port: 0, dataDir: dir, log: silentLogger(), env });
   const rootCreds = { accessKeyId: ACCOUNT.key, secretAccessKey: ACCOUNT.secret };
-  const iamRoot = new IAMClient({ endpoint: bonsai.endpoint, region: 'us-east-1', credentials: rootCreds });
-  await iamRoot.send(new CreateUserCommand({ UserName: 'bench' }));
-  const { Policy } = await iamRoot.send(
-    new CreatePolicyCommand({ PolicyName: 'p', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:Get*', Resource: '*' }] }) }),
-  );
-  await iamRoot.send(new AttachUserPolicyCommand({ UserName: 'bench', PolicyArn: Policy!.Arn! }));
-  const { AccessKey } = await iamRoot.send(new CreateAccessKeyCommand({ UserName: 'bench' }));
-  const userCreds = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-
+  // The IAM issue's benchmark principal: 10 managed policies of 10 statements, 2 groups.
+  const userCreds = await createBenchPrincipal(bonsai.endpoint, ACCOUNT.id, rootCreds);
   const stsReq = await signed((extra) => new STSClient({ endpoint: bonsai.endpoint, region: 'us-east-1', credentials: rootCreds, maxAttempts: 1, ...extra }).send(new GetCallerIdentityCommand({})));
   const getUserReq = await signed((extra) =>
     new IAMClient({ endpoint: bonsai.endpoint, region: 'us-east-1', credentials: userCreds, maxAttempts: 1, ...extra }).send(new GetUserCommand({ UserName: 'bench' })),
@@ -72,8 +66,13 @@ export async function benchPipeline(): Promise<Array<[string, number]>> {
   const N = 20_000;
   results.push(['verifySigV4 alone (GetCallerIdentity from SDK v3, root key)', await perCall(N, () => verifySigV4(stsReq, { resolver, nowMs: Date.now(), s3: false }))]);
   results.push(['pipeline: sts GetCallerIdentity (root)', await perCall(N, () => bonsai.handle(stsReq))]);
-  results.push(['pipeline: iam GetUser (user with a managed policy)', await perCall(N, () => bonsai.handle(getUserReq))]);
+  results.push(['pipeline: iam GetUser (user with 10 managed policies + 2 groups)', await perCall(N, () => bonsai.handle(getUserReq))]);
   await bonsai.close();
+  // The same requests with --auth off: no signature check, every caller is the root user.
+  const off = await startBonsai({ port: 0, dataDir: dir, log: silentLogger(), env, auth: 'off' });
+  results.push(['pipeline --auth off: sts GetCallerIdentity', await perCall(N, () => off.handle(stsReq))]);
+  results.push(['pipeline --auth off: iam GetUser', await perCall(N, () => off.handle(getUserReq))]);
+  await off.close();
   rmSync(dir, { recursive: true, force: true });
   return results;
 }
