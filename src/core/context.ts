@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { RawRequest } from './http.ts';
 import type { Principal } from './principal.ts';
 import type { Store } from '../store/types.ts';
+import type { SecretBox } from './secrets.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -20,6 +21,8 @@ export interface RequestContext {
   principal: Principal;
   clock: Clock;
   store: Store;
+  /** Seals secrets the store keeps (access key secrets, session credentials). */
+  secrets: SecretBox;
   log: Logger;
   request: RawRequest;
   sourceIp: string;

@@ -21,6 +21,7 @@ import { GLOBAL_REGION } from '../core/regions.ts';
 import { newRequestId, newS3RequestId } from '../core/ids.ts';
 import type { Store } from '../store/types.ts';
 import { withReadMemo } from '../store/read-memo.ts';
+import type { SecretBox } from '../core/secrets.ts';
 import type { OperationModel, Protocol, ServiceModel } from '../protocols/model.ts';
 import type { ProtocolCodec } from '../protocols/codec.ts';
 import { codecFor } from '../protocols/index.ts';
@@ -39,6 +40,7 @@ export interface PipelineDeps {
   authMode: 'enforce' | 'off';
   clock: Clock;
   store: Store;
+  secrets: SecretBox;
   log: Logger;
   /** Wall clock for signature skew and presigned expiry (tests may pin it). */
   wallClockMs?: () => number;
@@ -159,6 +161,7 @@ function buildContext(ex: Exchange, deps: PipelineDeps): RequestContext {
     principal,
     clock: deps.clock,
     store: withReadMemo(deps.store),
+    secrets: deps.secrets,
     log: deps.log.child({ requestId: ex.requestId }),
     request: ex.req,
     sourceIp: ex.req.remoteAddress,

@@ -20,6 +20,7 @@ import { stsCredentialResolver } from '../services/sts/sessions.ts';
 import { createEdgeServer } from './edge.ts';
 import { createAdminHandler } from './admin.ts';
 import { BONSAI_VERSION } from '../core/version.ts';
+import { SecretBox } from '../core/secrets.ts';
 
 export interface BonsaiOptions {
   host?: string;
@@ -58,11 +59,14 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
   dataDir.ensure();
   const account = dataDir.loadOrCreateAccount(options.env ?? process.env);
   const adminToken = dataDir.loadOrCreateAdminToken();
+  const secrets = SecretBox.forDataDir(dataDir);
   const clock = createClock(dataDir.readClockOffset(), (offset) => dataDir.writeClockOffset(offset));
   const storeSpec = options.store ?? 'sqlite';
   const store = await openStore(
     storeSpec === 'sqlite' ? { kind: 'sqlite', file: dataDir.path('bonsai.db') } : { kind: 'postgres', url: storeSpec },
   );
+  // Services' own tables (DynamoDB items, …), each applied once per store.
+  for (const service of SERVICES) if (service.migrations) await store.migrate(service.name, service.migrations);
   const authMode = options.auth ?? 'enforce';
   const authorizer = createIamAuthorizer({
     log,
@@ -73,7 +77,7 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
   });
   // Users' keys and STS sessions live in the store; cache them so a signed request needs no read.
   const storedCredentials = cachedResolver(
-    chainResolvers(iamCredentialResolver(store, account.accountId), stsCredentialResolver(store, account.accountId, clock)),
+    chainResolvers(iamCredentialResolver(store, account.accountId, secrets), stsCredentialResolver(store, account.accountId, clock, secrets)),
     { clock, ttlMs: CREDENTIAL_CACHE_TTL_MS, subscribe: onIamWrite },
   );
   const recordKeyUse = accessKeyUseRecorder(store, account.accountId);
@@ -85,6 +89,7 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
     authMode,
     clock,
     store,
+    secrets,
     log,
     onAuthenticated(principal, service, region) {
       // Long-term user keys only: GetAccessKeyLastUsed and the credential report show it.

@@ -53,15 +53,16 @@ export async function createAccessKey(ctx: RequestContext, input: CreateAccessKe
     if ((await keysOfUser(tx, ctx.accountId, user.UserName)).length >= Quotas.accessKeysPerUser) {
       throw quotaExceeded('AccessKeysPerUser', Quotas.accessKeysPerUser);
     }
+    const secretAccessKey = newSecretAccessKey();
     const key: AccessKeyRecord = {
       AccessKeyId: newAccessKeyId('AKIA'),
-      SecretAccessKey: newSecretAccessKey(),
+      SecretAccessKey: ctx.secrets.seal(secretAccessKey),
       UserName: user.UserName,
       Status: 'Active',
       CreateDate: nowIso(ctx),
     };
     await putRecord(tx, KIND.accessKey, ctx.accountId, key.AccessKeyId, key);
-    return key;
+    return { ...key, SecretAccessKey: secretAccessKey };
   });
   return {
     AccessKey: { UserName: rec.UserName, AccessKeyId: rec.AccessKeyId, Status: rec.Status, SecretAccessKey: rec.SecretAccessKey, CreateDate: toDate(rec.CreateDate) },

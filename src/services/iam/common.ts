@@ -110,6 +110,7 @@ export interface InstanceProfileRecord {
 export interface AccessKeyRecord {
   AccessKeyId: string;
   /** Needed to verify SigV4 signatures; never logged and never returned after creation. */
+  /** Sealed with the data directory's master key (src/core/secrets.ts). */
   SecretAccessKey: string;
   UserName: string;
   Status: 'Active' | 'Inactive';

@@ -3,6 +3,7 @@
  * SigV4), and the policy documents that apply to a principal (for the authorizer).
  */
 import type { CredentialResolver, Principal, ResolvedCredential } from '../../core/principal.ts';
+import type { SecretBox } from '../../core/secrets.ts';
 import type { DocOps, Store } from '../../store/types.ts';
 import { AuthFailure } from '../../auth/sigv4/types.ts';
 import { KIND, getRecord, nameKey, type AccessKeyRecord, type GroupRecord, type InlinePolicies, type RoleRecord, type UserRecord } from './common.ts';
@@ -14,7 +15,7 @@ import { defaultDocument } from './policies.ts';
  * (query services: 403 InvalidClientTokenId "The security token included in the request is
  * invalid."; S3: InvalidAccessKeyId), so it is reported as the SigV4 layer's 'unknown-key'.
  */
-export function iamCredentialResolver(store: Store, accountId: string): CredentialResolver {
+export function iamCredentialResolver(store: Store, accountId: string, secrets: SecretBox): CredentialResolver {
   return {
     async resolve(accessKeyId: string): Promise<ResolvedCredential | undefined> {
       if (!accessKeyId.startsWith('AKIA')) return undefined;
@@ -24,7 +25,7 @@ export function iamCredentialResolver(store: Store, accountId: string): Credenti
       const user = await findUser(store, accountId, key.UserName);
       if (!user) return undefined;
       const principal: Principal = { type: 'user', accountId, arn: user.Arn, userId: user.UserId, name: user.UserName, accessKeyId };
-      return { secretAccessKey: key.SecretAccessKey, principal };
+      return { secretAccessKey: secrets.open(key.SecretAccessKey), principal };
     },
   };
 }

@@ -44,7 +44,7 @@ export async function assumeRole(ctx: RequestContext, input: AssumeRoleRequest):
   // A source identity, once set, stays with the session through role chaining.
   const sourceIdentity = input.SourceIdentity ?? caller.session?.sourceIdentity;
 
-  const session = await createSession(ctx.store, ctx.accountId, ctx.clock, {
+  const session = await createSession(ctx.store, ctx.accountId, ctx.clock, ctx.secrets, {
     principal: {
       type: 'assumed-role',
       arn: `arn:aws:sts::${ctx.accountId}:assumed-role/${role.RoleName}/${input.RoleSessionName}`,

@@ -18,6 +18,7 @@ import type { CredentialResolver, CredentialScopeInfo, Principal, PrincipalSessi
 import { newAccessKeyId, newSecretAccessKey } from '../../core/ids.ts';
 import { AuthFailure } from '../../auth/sigv4/types.ts';
 import type { DocOps, Store } from '../../store/types.ts';
+import type { SecretBox } from '../../core/secrets.ts';
 
 export const SESSION_KIND = 'sts-session';
 
@@ -71,7 +72,11 @@ function wholeSeconds(ms: number): number {
   return ms - (ms % 1000);
 }
 
-export async function createSession(ops: DocOps, accountId: string, clock: Clock, spec: NewSession): Promise<StsSessionRecord> {
+/**
+ * Creates and stores a session. The store keeps the secret and the token sealed with the data
+ * directory's master key; the returned record holds them in clear, for the response.
+ */
+export async function createSession(ops: DocOps, accountId: string, clock: Clock, secrets: SecretBox, spec: NewSession): Promise<StsSessionRecord> {
   const issued = wholeSeconds(clock.nowMs());
   const record: StsSessionRecord = {
     accessKeyId: newAccessKeyId('ASIA'),
@@ -89,8 +94,14 @@ export async function createSession(ops: DocOps, accountId: string, clock: Clock
   if (spec.tags !== undefined && Object.keys(spec.tags).length > 0) record.tags = spec.tags;
   if (spec.transitiveTagKeys !== undefined && spec.transitiveTagKeys.length > 0) record.transitiveTagKeys = spec.transitiveTagKeys;
   if (spec.sourceIdentity !== undefined) record.sourceIdentity = spec.sourceIdentity;
-  await ops.put(sessionKey(accountId, record.accessKeyId), record, { expectVersion: 'absent' });
+  const sealed: StsSessionRecord = { ...record, secretAccessKey: secrets.seal(record.secretAccessKey), sessionToken: secrets.seal(record.sessionToken) };
+  await ops.put(sessionKey(accountId, record.accessKeyId), sealed, { expectVersion: 'absent' });
   return record;
+}
+
+/** A stored session with its secret and token opened. */
+export function openSession(stored: StsSessionRecord, secrets: SecretBox): StsSessionRecord {
+  return { ...stored, secretAccessKey: secrets.open(stored.secretAccessKey), sessionToken: secrets.open(stored.sessionToken) };
 }
 
 export async function getSession(ops: DocOps, accountId: string, accessKeyId: string): Promise<StsSessionRecord | undefined> {
@@ -131,12 +142,13 @@ export function refusedByService(record: StsSessionRecord, service: string): boo
 }
 
 /** Resolves temporary (ASIA…) keys for SigV4. */
-export function stsCredentialResolver(store: Store, accountId: string, clock: Clock): CredentialResolver {
+export function stsCredentialResolver(store: Store, accountId: string, clock: Clock, secrets: SecretBox): CredentialResolver {
   return {
     async resolve(accessKeyId: string, sessionToken: string | undefined, scope?: CredentialScopeInfo): Promise<ResolvedCredential | undefined> {
       if (!accessKeyId.startsWith('ASIA')) return undefined;
-      const record = await getSession(store, accountId, accessKeyId);
-      if (!record) return undefined;
+      const stored = await getSession(store, accountId, accessKeyId);
+      if (!stored) return undefined;
+      const record = openSession(stored, secrets);
       // A wrong or missing token is the SigV4 layer's invalid-token; only the right token can be "expired".
       if (sessionToken === record.sessionToken) {
         if (isExpired(record, clock.nowMs())) throw new AuthFailure('expired-token', { accessKeyId, securityToken: sessionToken });

@@ -27,7 +27,7 @@ export async function getSessionToken(ctx: RequestContext, input: GetSessionToke
   const durationSeconds = userSessionDuration(input.DurationSeconds, callerType === 'root');
   const mfa = mfaRequested(input);
   if (mfa) await verifyCallerMfa(ctx, input.SerialNumber, input.TokenCode);
-  const session = await createSession(ctx.store, ctx.accountId, ctx.clock, {
+  const session = await createSession(ctx.store, ctx.accountId, ctx.clock, ctx.secrets, {
     principal: { type: caller.type, arn: caller.arn, userId: caller.userId, name: caller.name },
     kind: 'session-token',
     durationSeconds,
@@ -44,7 +44,7 @@ export async function getFederationToken(ctx: RequestContext, input: GetFederati
   const packed = await packSessionPolicies(ctx.store, ctx.accountId, input, tags);
   const arn = `arn:aws:sts::${ctx.accountId}:federated-user/${input.Name}`;
   const federatedUserId = `${ctx.accountId}:${input.Name}`;
-  const session = await createSession(ctx.store, ctx.accountId, ctx.clock, {
+  const session = await createSession(ctx.store, ctx.accountId, ctx.clock, ctx.secrets, {
     principal: { type: 'federated-user', arn, userId: federatedUserId, name: input.Name },
     kind: 'federation',
     durationSeconds,

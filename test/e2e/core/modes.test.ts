@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient, ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { startTestBonsai, tempDir, TEST_ACCOUNT } from '../../helpers/bonsai.ts';
 import { startThrowawayPostgres } from '../../helpers/postgres.ts';
 
@@ -33,15 +33,15 @@ test('a body over the limit is refused with 413 in the service envelope', async 
   try {
     const res = await fetch(bonsai.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.ListSecrets' },
       body: 'x'.repeat(4096),
     });
     assert.equal(res.status, 413);
     assert.equal(res.headers.get('x-amzn-errortype'), 'RequestEntityTooLarge');
     assert.deepEqual(await res.json(), { __type: 'RequestEntityTooLarge', message: 'Request body of 4096 bytes exceeds the maximum of 1024 bytes.' });
     // A small request on a fresh connection still works.
-    const ddb = new DynamoDBClient({ endpoint: bonsai.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: ROOT_CREDENTIALS });
-    await assert.rejects(ddb.send(new ListTablesCommand({})), { name: 'NotImplemented', message: 'Bonsai does not implement dynamodb:ListTables yet.' });
+    const secrets = new SecretsManagerClient({ endpoint: bonsai.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: ROOT_CREDENTIALS });
+    await assert.rejects(secrets.send(new ListSecretsCommand({})), { name: 'NotImplemented', message: 'Bonsai does not implement secretsmanager:ListSecrets yet.' });
   } finally {
     await bonsai.stop();
   }

@@ -2,6 +2,8 @@
 // GetCallerIdentity; a policy attach allows; an explicit deny in a group policy wins.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   IAMClient,
   CreateUserCommand,
@@ -104,4 +106,16 @@ test("an access key's last use is recorded with the service and region", async (
   assert.equal(after!.AccessKeyLastUsed?.ServiceName, 'sts');
   assert.equal(after!.AccessKeyLastUsed?.Region, 'eu-west-2');
   assert.ok(Math.abs(after!.AccessKeyLastUsed!.LastUsedDate!.getTime() - bonsai.clock.nowMs()) < 60_000);
+});
+
+test('access key secrets and session credentials are not stored in clear', async () => {
+  const keys = await newUserWithKey('dave');
+  const sts = new STSClient({ endpoint: bonsai.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: keys });
+  assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${ACCOUNT}:user/dave`);
+  // Every file of the data directory (database, WAL, account files) is searched for the secret.
+  const dir = bonsai.dataDir.root;
+  for (const name of readdirSync(dir)) {
+    const bytes = readFileSync(join(dir, name));
+    assert.equal(bytes.includes(keys.secretAccessKey), false, `${name} holds the secret in clear`);
+  }
 });

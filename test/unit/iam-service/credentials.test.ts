@@ -21,7 +21,7 @@ test('access keys: AKIA id, 40-char secret, two per user, Inactive keys fail Sig
   await h.CreateAccessKey({ UserName: 'EC2Admin' }, env.ctx());
   await rejectsWith(h.CreateAccessKey({ UserName: 'EC2Admin' }, env.ctx()), 'LimitExceeded', 409, 'Cannot exceed quota for AccessKeysPerUser: 2');
 
-  const resolver = iamCredentialResolver(env.store, ACCOUNT);
+  const resolver = iamCredentialResolver(env.store, ACCOUNT, env.secrets);
   const resolved = await resolver.resolve(k1.AccessKey.AccessKeyId, undefined);
   assert.equal(resolved!.secretAccessKey, k1.AccessKey.SecretAccessKey);
   assert.deepEqual(resolved!.principal, {

@@ -9,6 +9,8 @@ import type { RequestContext } from '../../../src/core/context.ts';
 import type { Principal } from '../../../src/core/principal.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
+import { SecretBox } from '../../../src/core/secrets.ts';
+import { randomBytes } from 'node:crypto';
 
 export const ACCOUNT = '123456789012';
 
@@ -21,6 +23,7 @@ export function userPrincipal(name: string): Principal {
 export interface TestEnv {
   store: Store;
   clock: Clock;
+  secrets: SecretBox;
   ctx(principal?: Principal): RequestContext;
   close(): Promise<void>;
 }
@@ -29,9 +32,11 @@ export async function openTestEnv(): Promise<TestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'bonsai-iam-'));
   const clock = createClock();
   const store = await openStore({ kind: 'sqlite', file: join(dir, 'bonsai.db'), now: () => clock.now() });
+  const secrets = new SecretBox(randomBytes(32));
   return {
     store,
     clock,
+    secrets,
     ctx(principal = ROOT) {
       return {
         requestId: 'test-request',
@@ -43,6 +48,7 @@ export async function openTestEnv(): Promise<TestEnv> {
         principal,
         clock,
         store,
+        secrets,
         log: silentLogger(),
         request: { method: 'POST', target: '/', headers: {}, body: Buffer.alloc(0) } as unknown as RequestContext['request'],
         sourceIp: '127.0.0.1',

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthFailure } from '../../../src/auth/sigv4/types.ts';
 import { authError } from '../../../src/auth/errors.ts';
-import { createSession, getSession, sessionPrincipal, stsCredentialResolver, type NewSession } from '../../../src/services/sts/sessions.ts';
+import { createSession, getSession, openSession, sessionPrincipal, stsCredentialResolver, type NewSession } from '../../../src/services/sts/sessions.ts';
 import { ACCOUNT, openTestEnv, type TestEnv } from '../iam-service/helpers.ts';
 
 let env: TestEnv;
@@ -36,7 +36,7 @@ async function failureOf(promise: Promise<unknown>): Promise<AuthFailure> {
 }
 
 test('a new session has an ASIA key, a 40-character secret, a long token and whole-second times', async () => {
-  const record = await createSession(env.store, ACCOUNT, env.clock, ROLE_SESSION);
+  const record = await createSession(env.store, ACCOUNT, env.clock, env.secrets, ROLE_SESSION);
   assert.match(record.accessKeyId, /^ASIA[A-Z2-7]{16}$/);
   assert.match(record.secretAccessKey, /^[A-Za-z0-9+/]{40}$/);
   assert.ok(record.sessionToken.length > 300, `token length ${record.sessionToken.length}`);
@@ -44,15 +44,19 @@ test('a new session has an ASIA key, a 40-character secret, a long token and who
   assert.equal(Date.parse(record.issuedAt) % 1000, 0);
   assert.equal(Date.parse(record.expiresAt) - Date.parse(record.issuedAt), 900_000);
   assert.equal(record.mfaAuthenticatedAt, record.issuedAt);
+  // The store keeps the secret and the token sealed with the master key, never in clear.
   const stored = await getSession(env.store, ACCOUNT, record.accessKeyId);
-  assert.deepEqual(stored, record);
+  assert.match(stored!.secretAccessKey, /^sealed:v1:/);
+  assert.match(stored!.sessionToken, /^sealed:v1:/);
+  assert.ok(!JSON.stringify(stored).includes(record.secretAccessKey));
+  assert.deepEqual(openSession(stored!, env.secrets), record);
   const doc = await env.store.get({ kind: 'sts-session', account: ACCOUNT, region: '', id: record.accessKeyId });
   assert.equal(doc?.version, 1);
 });
 
 test('the resolver answers only ASIA keys it knows, with the session principal and token', async () => {
-  const record = await createSession(env.store, ACCOUNT, env.clock, ROLE_SESSION);
-  const resolver = stsCredentialResolver(env.store, ACCOUNT, env.clock);
+  const record = await createSession(env.store, ACCOUNT, env.clock, env.secrets, ROLE_SESSION);
+  const resolver = stsCredentialResolver(env.store, ACCOUNT, env.clock, env.secrets);
   assert.equal(await resolver.resolve('AKIAIOSFODNN7EXAMPLE', undefined), undefined);
   assert.equal(await resolver.resolve('ASIAAAAAAAAAAAAAAAAA', record.sessionToken), undefined);
 
@@ -84,8 +88,8 @@ test('the resolver answers only ASIA keys it knows, with the session principal a
 });
 
 test('an expired session fails with expired-token, rendered per family', async () => {
-  const record = await createSession(env.store, ACCOUNT, env.clock, { ...ROLE_SESSION, durationSeconds: 900 });
-  const resolver = stsCredentialResolver(env.store, ACCOUNT, env.clock);
+  const record = await createSession(env.store, ACCOUNT, env.clock, env.secrets, { ...ROLE_SESSION, durationSeconds: 900 });
+  const resolver = stsCredentialResolver(env.store, ACCOUNT, env.clock, env.secrets);
   env.clock.advance(899_000);
   assert.ok(await resolver.resolve(record.accessKeyId, record.sessionToken));
   env.clock.advance(1_000);
@@ -105,11 +109,11 @@ test('an expired session fails with expired-token, rendered per family', async (
 });
 
 test('IAM refuses GetSessionToken sessions without MFA and federated sessions; other services accept them', async () => {
-  const resolver = stsCredentialResolver(env.store, ACCOUNT, env.clock);
+  const resolver = stsCredentialResolver(env.store, ACCOUNT, env.clock, env.secrets);
   const user = { type: 'user' as const, arn: `arn:aws:iam::${ACCOUNT}:user/alice`, userId: 'AIDAEXAMPLEEXAMPLE12', name: 'alice' };
-  const plain = await createSession(env.store, ACCOUNT, env.clock, { principal: user, kind: 'session-token', durationSeconds: 3600 });
-  const withMfa = await createSession(env.store, ACCOUNT, env.clock, { principal: user, kind: 'session-token', durationSeconds: 3600, mfaAuthenticated: true });
-  const federated = await createSession(env.store, ACCOUNT, env.clock, {
+  const plain = await createSession(env.store, ACCOUNT, env.clock, env.secrets, { principal: user, kind: 'session-token', durationSeconds: 3600 });
+  const withMfa = await createSession(env.store, ACCOUNT, env.clock, env.secrets, { principal: user, kind: 'session-token', durationSeconds: 3600, mfaAuthenticated: true });
+  const federated = await createSession(env.store, ACCOUNT, env.clock, env.secrets, {
     principal: { type: 'federated-user', arn: `arn:aws:sts::${ACCOUNT}:federated-user/bob`, userId: `${ACCOUNT}:bob`, name: 'bob' },
     kind: 'federation',
     durationSeconds: 3600,
