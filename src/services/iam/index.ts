@@ -182,7 +182,7 @@ export const iam = defineService<IamHandlers>({
   compatibility: {
     notes: [
       'AWS managed policies served: AdministratorAccess, PowerUserAccess, ReadOnlyAccess (its actions for the services Bonsai serves only), IAMFullAccess, IAMUserChangePassword, AmazonS3FullAccess, AmazonS3ReadOnlyAccess, AmazonDynamoDBFullAccess, AmazonEC2FullAccess, AmazonEC2ReadOnlyAccess, AmazonVPCFullAccess, AmazonRDSFullAccess, AWSLambda_FullAccess, service-role/AWSLambdaBasicExecutionRole, CloudWatchFullAccess, AmazonSNSFullAccess, SecretsManagerReadWrite, with their real documents.',
-      'Passwords are kept only as scrypt hashes. Access key secrets are kept in the store (encryption at rest comes later) and never logged.',
+      'Passwords are kept only as scrypt hashes. Access key secrets are sealed with AES-256-GCM under the data directory\'s master key and never logged.',
       'Without an account password policy, AWS\'s documented default applies (8 characters, three character types).',
       'An access key\'s last use (GetAccessKeyLastUsed, credential report) is recorded at most once a minute per key.',
       'GetAccountAuthorizationDetails and ListEntitiesForPolicy answer in one page.',
