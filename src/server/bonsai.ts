@@ -63,7 +63,10 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
   const clock = createClock(dataDir.readClockOffset(), (offset) => dataDir.writeClockOffset(offset));
   const storeSpec = options.store ?? 'sqlite';
   const store = await openStore(
-    storeSpec === 'sqlite' ? { kind: 'sqlite', file: dataDir.path('bonsai.db') } : { kind: 'postgres', url: storeSpec },
+    // Document timestamps follow Bonsai's clock, like everything else time-dependent.
+    storeSpec === 'sqlite'
+      ? { kind: 'sqlite', file: dataDir.path('bonsai.db'), now: () => clock.now() }
+      : { kind: 'postgres', url: storeSpec, now: () => clock.now() },
   );
   // Services' own tables (DynamoDB items, …), each applied once per store.
   for (const service of SERVICES) if (service.migrations) await store.migrate(service.name, service.migrations);

@@ -5,6 +5,7 @@
 import type { ServiceDefinition } from './types.ts';
 import { sts } from './sts/index.ts';
 import { iam } from './iam/index.ts';
+import { dynamodb } from './dynamodb/index.ts';
 
 /** A service whose model Bonsai serves but whose provider has not been written yet. */
 function modeledOnly(def: Omit<ServiceDefinition, 'handlers'>): ServiceDefinition {
@@ -34,7 +35,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     signsRawPath: true,
     requestIdStyle: 's3',
   }),
-  modeledOnly({ name: 'dynamodb', signingName: 'dynamodb', protocol: 'json', apiVersion: '2012-08-10', targetPrefix: 'DynamoDB_20120810', authFamily: 'json' }),
+  dynamodb,
   modeledOnly({
     name: 'dynamodbstreams',
     signingName: 'dynamodb',

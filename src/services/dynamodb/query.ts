@@ -1,0 +1,311 @@
+/**
+ * Query and Scan. Both read items in key order, count what they read against Limit and the 1 MB
+ * page size, apply the FilterExpression after that (so Count ≤ ScannedCount), and hand back a
+ * LastEvaluatedKey when they stopped early.
+ *
+ * On the table, rows come from SQL in encoded-key order (keys.ts). On a secondary index, the
+ * candidate items (the partition for an LSI, the table for a GSI) are read, kept when they have
+ * the index's key attributes, projected as the index projects them, and ordered by the index key
+ * then the table key, which is how DynamoDB orders an index's items with equal index keys.
+ */
+import { crc32 } from 'node:zlib';
+import type { RequestContext } from '../../core/context.ts';
+import type { QueryInput, ScanInput } from '../../generated/dynamodb/types.ts';
+import { canonicalMap, checkAttributeMap, type AttributeMap, type AttributeValue } from './attributes.ts';
+import { consumed, readUnits } from './capacity.ts';
+import { validation } from './errors.ts';
+import { RequestExpressions, type CompiledCondition, type CompiledProjection, type KeyConditionBounds } from './expr.ts';
+import { asRecord, checkExpressionValues, checkNoMixing, checkPlaceholdersNeedExpressions, readProjection, refuseLegacy } from './items.ts';
+import { encodeKey, encodeKeyValue, keyAttributes, keySchemaOf, type KeySchema } from './keys.ts';
+import { readPartition, readTable, type RangeBound, type StoredItem, type TableLocation } from './item-store.ts';
+import { locationOf, requireTable, tableKeySchema, type IndexRecord, type TableRecord } from './tables.ts';
+
+/** DynamoDB stops a page once it has read 1 MB. */
+const PAGE_BYTES = 1024 * 1024;
+/** Rows fetched from the store per round trip. */
+const BATCH = 200;
+
+interface Target {
+  table: TableRecord;
+  tableSchema: KeySchema;
+  /** The key the read is ordered by: the table's, or the index's. */
+  schema: KeySchema;
+  index?: IndexRecord & { kind: 'local' | 'global' };
+}
+
+function resolveTarget(table: TableRecord, indexName: string | undefined): Target {
+  const tableSchema = tableKeySchema(table);
+  if (indexName === undefined) return { table, tableSchema, schema: tableSchema };
+  const local = table.LocalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+  const global = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName);
+  const index = local ? { ...local, kind: 'local' as const } : global ? { ...global, kind: 'global' as const } : undefined;
+  if (!index) {
+    throw validation(`The table does not have the specified index: ${indexName}`);
+  }
+  return { table, tableSchema, schema: keySchemaOf(index.KeySchema, table.AttributeDefinitions), index };
+}
+
+/** The attributes a LastEvaluatedKey / ExclusiveStartKey carries: the table's key plus the index's. */
+function cursorAttributes(target: Target): string[] {
+  const names = keyAttributes(target.tableSchema).map((a) => a.name);
+  if (target.index) for (const a of keyAttributes(target.schema)) if (!names.includes(a.name)) names.push(a.name);
+  return names;
+}
+
+function checkStartKey(target: Target, start: AttributeMap | undefined): AttributeMap | undefined {
+  if (!start) return undefined;
+  checkAttributeMap(start, 'The provided starting key is invalid: ');
+  const names = cursorAttributes(target);
+  const types = new Map([...keyAttributes(target.tableSchema), ...keyAttributes(target.schema)].map((a) => [a.name, a.type]));
+  const valid = Object.keys(start).length === names.length && names.every((n) => start[n] && (start[n] as Record<string, unknown>)[types.get(n)!] !== undefined);
+  if (!valid) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+  return canonicalMap(start);
+}
+
+function hasKeyAttributes(schema: KeySchema, item: AttributeMap): boolean {
+  return keyAttributes(schema).every((a) => item[a.name] && (item[a.name] as Record<string, unknown>)[a.type] !== undefined);
+}
+
+/** What an index holds of an item, by its Projection. */
+function projectIntoIndex(target: Target, item: AttributeMap): AttributeMap {
+  const projection = target.index!.Projection;
+  if (projection.ProjectionType === 'ALL' || projection.ProjectionType === undefined) return item;
+  const keep = new Set([...keyAttributes(target.tableSchema), ...keyAttributes(target.schema)].map((a) => a.name));
+  if (projection.ProjectionType === 'INCLUDE') for (const n of projection.NonKeyAttributes ?? []) keep.add(n);
+  return Object.fromEntries(Object.entries(item).filter(([n]) => keep.has(n)));
+}
+
+/** A sortable string for an item's position in the index: index key, then table key. */
+function indexPosition(target: Target, item: AttributeMap): string {
+  const index = encodeKey(target.schema, item);
+  const table = encodeKey(target.tableSchema, item);
+  return [index.hash, index.range, table.hash, table.range].join('|');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading in order
+
+interface Row {
+  item: AttributeMap;
+  size: number;
+}
+
+/** Yields the rows a read may return, in order, after the start key. */
+type RowSource = AsyncGenerator<Row, void, void>;
+
+function matchesBound(encoded: string, bound: RangeBound | undefined): boolean {
+  if (!bound) return true;
+  switch (bound.op) {
+    case '=': return encoded === bound.value;
+    case '<': return encoded < bound.value;
+    case '<=': return encoded <= bound.value;
+    case '>': return encoded > bound.value;
+    case '>=': return encoded >= bound.value;
+    case 'between': return encoded >= bound.low && encoded <= bound.high;
+    case 'begins_with': return encoded.startsWith(bound.prefix);
+  }
+}
+
+async function* tablePartition(ctx: RequestContext, loc: TableLocation, hash: string, bound: RangeBound | undefined, forward: boolean, after: string | undefined): RowSource {
+  let cursor = after;
+  for (;;) {
+    const rows = await readPartition(ctx.store, loc, { hash, range: bound, forward, after: cursor, limit: BATCH });
+    for (const row of rows) yield row;
+    if (rows.length < BATCH) return;
+    cursor = rows[rows.length - 1]!.key.range;
+  }
+}
+
+async function* wholeTable(ctx: RequestContext, loc: TableLocation, after: StoredItem['key'] | undefined, segment?: { segment: number; total: number }): RowSource {
+  let cursor = after;
+  for (;;) {
+    const rows = await readTable(ctx.store, loc, cursor, BATCH);
+    for (const row of rows) {
+      if (!segment || crc32(row.key.hash) % segment.total === segment.segment) yield row;
+    }
+    if (rows.length < BATCH) return;
+    cursor = rows[rows.length - 1]!.key;
+  }
+}
+
+/** Every item of an index (optionally one partition of it), projected and ordered. */
+async function indexRows(ctx: RequestContext, target: Target, loc: TableLocation, hash: string | undefined, bound: RangeBound | undefined): Promise<Array<Row & { position: string }>> {
+  const rows: Array<Row & { position: string }> = [];
+  const source = target.index!.kind === 'local' && hash !== undefined ? tablePartition(ctx, loc, hash, undefined, true, undefined) : wholeTable(ctx, loc, undefined);
+  for await (const row of source) {
+    if (!hasKeyAttributes(target.schema, row.item)) continue;
+    const key = encodeKey(target.schema, row.item);
+    if (hash !== undefined && key.hash !== hash) continue;
+    if (!matchesBound(key.range, bound)) continue;
+    const item = projectIntoIndex(target, row.item);
+    rows.push({ item, size: row.size, position: indexPosition(target, row.item) });
+  }
+  return rows.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+}
+
+async function* fromIndex(rows: Array<Row & { position: string }>, forward: boolean, afterPosition: string | undefined): RowSource {
+  const ordered = forward ? rows : [...rows].reverse();
+  for (const row of ordered) {
+    if (afterPosition !== undefined && (forward ? row.position <= afterPosition : row.position >= afterPosition)) continue;
+    yield row;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+interface PageOptions {
+  target: Target;
+  limit?: number;
+  filter?: CompiledCondition;
+  projection?: CompiledProjection;
+  select?: string;
+  consistent: boolean;
+  returnConsumedCapacity?: string;
+}
+
+async function readPage(source: RowSource, options: PageOptions) {
+  const items: AttributeMap[] = [];
+  let scanned = 0;
+  let bytes = 0;
+  let last: AttributeMap | undefined;
+  let truncated = false;
+  for await (const row of source) {
+    scanned++;
+    bytes += row.size;
+    last = row.item;
+    if (!options.filter || options.filter.test(row.item)) items.push(row.item);
+    if ((options.limit !== undefined && scanned >= options.limit) || bytes >= PAGE_BYTES) {
+      truncated = true;
+      break;
+    }
+  }
+  const out: Record<string, unknown> = {};
+  if (options.select !== 'COUNT') out.Items = options.projection ? items.map((i) => options.projection!.apply(i)) : items;
+  out.Count = items.length;
+  out.ScannedCount = scanned;
+  if (truncated && last) {
+    out.LastEvaluatedKey = Object.fromEntries(cursorAttributes(options.target).map((n) => [n, last![n]!]));
+  }
+  const capacity = consumed(options.target.table.TableName, readUnits(bytes, options.consistent), options.returnConsumedCapacity as 'TOTAL' | undefined);
+  if (capacity) out.ConsumedCapacity = capacity;
+  return out;
+}
+
+function checkConsistentReadOnIndex(target: Target, consistent: boolean | undefined): void {
+  if (consistent && target.index?.kind === 'global') throw validation('Consistent reads are not supported on global secondary indexes');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query
+
+/** Turns the key condition's range part into a bound on the encoded range key. */
+function rangeBound(schema: KeySchema, range: KeyConditionBounds['range']): RangeBound | undefined {
+  if (!range || !schema.range) return undefined;
+  const encode = (v: AttributeValue) => encodeKeyValue(schema.range!.type, canonicalMap({ v }).v!);
+  switch (range.op) {
+    case 'BETWEEN': {
+      const [low, high] = range.values.map(encode) as [string, string];
+      if (low > high) {
+        throw validation(`Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {${schema.range.type}:${Object.values(range.values[0]!)[0]}}, upper bound operand: AttributeValue: {${schema.range.type}:${Object.values(range.values[1]!)[0]}}`);
+      }
+      return { op: 'between', low, high };
+    }
+    case 'begins_with':
+      return { op: 'begins_with', prefix: encode(range.values[0]!) };
+    default:
+      return { op: range.op, value: encode(range.values[0]!) };
+  }
+}
+
+export async function query(ctx: RequestContext, input: QueryInput) {
+  refuseLegacy(asRecord(input), ['KeyConditions', 'QueryFilter']);
+  checkNoMixing(asRecord(input), ['AttributesToGet'], ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression']);
+  checkPlaceholdersNeedExpressions(asRecord(input), ['KeyConditionExpression', 'FilterExpression', 'ProjectionExpression']);
+  if (input.KeyConditionExpression === undefined) throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+  checkExpressionValues(input);
+  const expressions = new RequestExpressions(input);
+  const table = await requireTable(ctx.store, ctx, input.TableName);
+  const target = resolveTarget(table, input.IndexName);
+  checkConsistentReadOnIndex(target, input.ConsistentRead);
+  const keyCondition = expressions.keyCondition(input.KeyConditionExpression, target.schema);
+  const filter = expressions.condition('FilterExpression', input.FilterExpression);
+  const projection = readProjection(input, expressions);
+  expressions.checkAllUsed();
+  const start = checkStartKey(target, input.ExclusiveStartKey);
+
+  const hash = encodeKeyValue(target.schema.hash.type, canonicalMap({ h: keyCondition.hash }).h!);
+  const bound = rangeBound(target.schema, keyCondition.range);
+  const forward = input.ScanIndexForward !== false;
+  const loc = locationOf(ctx, input.TableName);
+  let source: RowSource;
+  if (!target.index) {
+    source = tablePartition(ctx, loc, hash, bound, forward, start ? encodeKey(target.schema, start).range : undefined);
+  } else {
+    const rows = await indexRows(ctx, target, loc, hash, bound);
+    source = fromIndex(rows, forward, start ? indexPosition(target, start) : undefined);
+  }
+  return readPage(source, {
+    target,
+    limit: input.Limit,
+    filter,
+    projection,
+    select: input.Select,
+    consistent: input.ConsistentRead === true,
+    returnConsumedCapacity: input.ReturnConsumedCapacity,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scan
+
+function checkSegments(input: ScanInput): { segment: number; total: number } | undefined {
+  if (input.Segment !== undefined && input.TotalSegments === undefined) {
+    throw validation('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+  }
+  if (input.TotalSegments !== undefined && input.Segment === undefined) {
+    throw validation('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+  }
+  if (input.Segment === undefined || input.TotalSegments === undefined) return undefined;
+  if (input.Segment >= input.TotalSegments) {
+    throw validation(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`);
+  }
+  return { segment: input.Segment, total: input.TotalSegments };
+}
+
+export async function scan(ctx: RequestContext, input: ScanInput) {
+  refuseLegacy(asRecord(input), ['ScanFilter']);
+  checkNoMixing(asRecord(input), ['AttributesToGet'], ['ProjectionExpression', 'FilterExpression']);
+  checkPlaceholdersNeedExpressions(asRecord(input), ['FilterExpression', 'ProjectionExpression']);
+  const segment = checkSegments(input);
+  checkExpressionValues(input);
+  const expressions = new RequestExpressions(input);
+  const filter = expressions.condition('FilterExpression', input.FilterExpression);
+  const projection = readProjection(input, expressions);
+  expressions.checkAllUsed();
+  const table = await requireTable(ctx.store, ctx, input.TableName);
+  const target = resolveTarget(table, input.IndexName);
+  checkConsistentReadOnIndex(target, input.ConsistentRead);
+  const start = checkStartKey(target, input.ExclusiveStartKey);
+  const loc = locationOf(ctx, input.TableName);
+
+  let source: RowSource;
+  if (!target.index) {
+    source = wholeTable(ctx, loc, start ? encodeKey(target.tableSchema, start) : undefined, segment);
+  } else {
+    const rows = (await indexRows(ctx, target, loc, undefined, undefined)).filter(
+      (r) => !segment || crc32(encodeKey(target.tableSchema, r.item).hash) % segment.total === segment.segment,
+    );
+    source = fromIndex(rows, true, start ? indexPosition(target, start) : undefined);
+  }
+  return readPage(source, {
+    target,
+    limit: input.Limit,
+    filter,
+    projection,
+    select: input.Select,
+    consistent: input.ConsistentRead === true,
+    returnConsumedCapacity: input.ReturnConsumedCapacity,
+  });
+}
+
