@@ -198,4 +198,3 @@ function logRequest(ex: Exchange, res: RawResponse, started: bigint, log: Logger
   );
 }
 
-export { AwsError };
