@@ -91,7 +91,7 @@ test('SIGTERM finishes and exits 0; the CLI reports status, credentials, clock a
     assert.equal(health.status, 'running');
     assert.equal(health.accountId, account.accountId);
     assert.equal((health.services as Record<string, string>).sts, 'running');
-    assert.equal((health.services as Record<string, string>).ec2, 'not implemented');
+    assert.equal((health.services as Record<string, string>).rds, 'not implemented');
 
     const exports = await bonsaiCli(['credentials', '--data-dir', dataDir, '--region', 'eu-west-2']);
     assert.equal(

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STSClient, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
-import { EC2Client, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { RDSClient, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../helpers/node-sha256.ts';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
@@ -141,14 +141,14 @@ test('a presigned S3 URL valid for more than 7 days is refused', async () => {
 });
 
 test('a modeled operation without a handler answers 501 naming it', async () => {
-  const ec2 = new EC2Client({
+  const rds = new RDSClient({
     endpoint: bonsai.endpoint,
     region: 'us-east-1',
     maxAttempts: 1,
     credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
   });
-  const err = await failure(ec2.send(new DescribeVpcsCommand({})));
-  assert.deepEqual(err, { name: 'NotImplemented', message: 'Bonsai does not implement ec2:DescribeVpcs yet.', status: 501 });
+  const err = await failure(rds.send(new DescribeDBInstancesCommand({})));
+  assert.deepEqual(err, { name: 'NotImplemented', message: 'Bonsai does not implement rds:DescribeDBInstances yet.', status: 501 });
 });
 
 test('validation errors use the query protocol wording', async () => {
