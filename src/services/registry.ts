@@ -6,6 +6,8 @@ import type { ServiceDefinition } from './types.ts';
 import { sts } from './sts/index.ts';
 import { iam } from './iam/index.ts';
 import { dynamodb } from './dynamodb/index.ts';
+import { ec2 } from './ec2/index.ts';
+import { ssm } from './ssm/index.ts';
 
 /** A service whose model Bonsai serves but whose provider has not been written yet. */
 function modeledOnly(def: Omit<ServiceDefinition, 'handlers'>): ServiceDefinition {
@@ -44,7 +46,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     targetPrefix: 'DynamoDBStreams_20120810',
     authFamily: 'json',
   }),
-  modeledOnly({ name: 'ec2', signingName: 'ec2', protocol: 'ec2', apiVersion: '2016-11-15', authFamily: 'ec2' }),
+  ec2,
   modeledOnly({ name: 'rds', signingName: 'rds', protocol: 'query', apiVersion: '2014-10-31', authFamily: 'query' }),
   modeledOnly({ name: 'lambda', signingName: 'lambda', protocol: 'rest-json', apiVersion: '2015-03-31', pathPrefix: '/2015-03-31/', authFamily: 'rest-json', maxSignatureSkewMs: 5 * 60_000 }),
   modeledOnly({
@@ -65,7 +67,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     targetPrefix: 'secretsmanager',
     authFamily: 'json',
   }),
-  modeledOnly({ name: 'ssm', signingName: 'ssm', protocol: 'json', apiVersion: '2014-11-06', targetPrefix: 'AmazonSSM', authFamily: 'json' }),
+  ssm,
 ];
 
 export function serviceByName(name: string): ServiceDefinition | undefined {

@@ -1,0 +1,135 @@
+/**
+ * EC2's authorization table (Service Authorization Reference, "Actions defined by Amazon EC2"):
+ * each operation is `ec2:<Operation>` on the ARNs of the resources it touches
+ * (arn:aws:ec2:<region>:<account>:vpc/vpc-…), `<type>/*` for resources it creates. Every target
+ * carries ec2:Region; existing resources add their tags (ec2:ResourceTag/…, aws:ResourceTag/…);
+ * creates add aws:RequestTag/… and aws:TagKeys. Tagging on create also needs ec2:CreateTags on
+ * the new resource with ec2:CreateAction, as the EC2 User Guide's "Grant permission to tag
+ * resources during creation" describes.
+ */
+import type { AuthzCall, AuthzTarget, OperationAuthz, ServiceAuthz } from '../../iam/authz/types.ts';
+import type { ContextValue } from '../../iam/policy/context.ts';
+import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
+import { readDb } from './db.ts';
+import { ec2Arn, kindOfId, type Ec2Kind } from './ids.ts';
+
+/** A resource an operation names: its kind and the input member that holds its id, or NEW for created ones. */
+type ResourceRef = readonly [Ec2Kind, string];
+const NEW = '<new>';
+
+/** The resources of each operation; the first is always evaluated (as `<type>/*` if not named), the others when given. */
+const RESOURCES: Record<string, readonly ResourceRef[]> = {
+  CreateVpc: [['vpc', NEW]],
+  DeleteVpc: [['vpc', 'VpcId']],
+  ModifyVpcAttribute: [['vpc', 'VpcId']],
+  DescribeVpcAttribute: [['vpc', 'VpcId']],
+  AssociateVpcCidrBlock: [['vpc', 'VpcId']],
+  DisassociateVpcCidrBlock: [['vpc', '']],
+  CreateSubnet: [['subnet', NEW], ['vpc', 'VpcId']],
+  DeleteSubnet: [['subnet', 'SubnetId']],
+  ModifySubnetAttribute: [['subnet', 'SubnetId']],
+  CreateInternetGateway: [['igw', NEW]],
+  DeleteInternetGateway: [['igw', 'InternetGatewayId']],
+  AttachInternetGateway: [['igw', 'InternetGatewayId'], ['vpc', 'VpcId']],
+  DetachInternetGateway: [['igw', 'InternetGatewayId'], ['vpc', 'VpcId']],
+  CreateRouteTable: [['rtb', NEW], ['vpc', 'VpcId']],
+  DeleteRouteTable: [['rtb', 'RouteTableId']],
+  CreateRoute: [['rtb', 'RouteTableId']],
+  ReplaceRoute: [['rtb', 'RouteTableId']],
+  DeleteRoute: [['rtb', 'RouteTableId']],
+  AssociateRouteTable: [['rtb', 'RouteTableId'], ['subnet', 'SubnetId'], ['igw', 'GatewayId']],
+  ReplaceRouteTableAssociation: [['rtb', 'RouteTableId']],
+  DisassociateRouteTable: [['rtb', '']],
+  CreateSecurityGroup: [['sg', NEW], ['vpc', 'VpcId']],
+  DeleteSecurityGroup: [['sg', 'GroupId']],
+  AuthorizeSecurityGroupIngress: [['sg', 'GroupId']],
+  AuthorizeSecurityGroupEgress: [['sg', 'GroupId']],
+  RevokeSecurityGroupIngress: [['sg', 'GroupId']],
+  RevokeSecurityGroupEgress: [['sg', 'GroupId']],
+};
+
+/** The TagSpecifications resource type each create operation tags. */
+const CREATED_TAG_TYPE: Record<string, string> = {
+  CreateVpc: 'vpc',
+  CreateSubnet: 'subnet',
+  CreateInternetGateway: 'internet-gateway',
+  CreateRouteTable: 'route-table',
+  CreateSecurityGroup: 'security-group',
+};
+
+function requestTagContext(tags: Tag[]): Record<string, ContextValue> {
+  const context: Record<string, ContextValue> = {};
+  for (const t of tags) context[`aws:RequestTag/${t.Key}`] = t.Value ?? '';
+  if (tags.length > 0) context['aws:TagKeys'] = tags.map((t) => t.Key ?? '');
+  return context;
+}
+
+async function existingResourceTarget(call: AuthzCall, action: string, kind: Ec2Kind, id: string): Promise<AuthzTarget> {
+  const { ctx } = call;
+  const context: Record<string, ContextValue> = { 'ec2:Region': ctx.region };
+  const doc = await readDb(ctx).get<{ Tags?: Tag[] }>(kind, id).catch(() => undefined);
+  for (const t of doc?.Tags ?? []) {
+    context[`ec2:ResourceTag/${t.Key}`] = t.Value ?? '';
+    context[`aws:ResourceTag/${t.Key}`] = t.Value ?? '';
+  }
+  return { action, resource: ec2Arn(ctx.region, ctx.accountId, kind, id), context };
+}
+
+function onResources(operation: string, refs: readonly ResourceRef[]): OperationAuthz {
+  const action = `ec2:${operation}`;
+  return async (call) => {
+    const { ctx, input } = call;
+    const targets: AuthzTarget[] = [];
+    const specs = (input.TagSpecifications as TagSpecification[] | undefined) ?? [];
+    const tagType = CREATED_TAG_TYPE[operation];
+    const requestTags = tagType ? specs.filter((s) => s.ResourceType === tagType).flatMap((s) => s.Tags ?? []) : [];
+    for (const [i, [kind, member]] of refs.entries()) {
+      if (member === NEW) {
+        const resource = ec2Arn(ctx.region, ctx.accountId, kind, '*');
+        targets.push({ action, resource, context: { 'ec2:Region': ctx.region, ...requestTagContext(requestTags) } });
+        if (requestTags.length > 0) {
+          targets.push({ action: 'ec2:CreateTags', resource, context: { 'ec2:Region': ctx.region, 'ec2:CreateAction': operation, ...requestTagContext(requestTags) } });
+        }
+        continue;
+      }
+      const id = member === '' ? undefined : input[member];
+      if (typeof id === 'string' && id !== '') targets.push(await existingResourceTarget(call, action, kind, id));
+      else if (i === 0) targets.push({ action, resource: ec2Arn(ctx.region, ctx.accountId, kind, '*'), context: { 'ec2:Region': ctx.region } });
+    }
+    return targets;
+  };
+}
+
+/** CreateTags and DeleteTags apply to every resource they name. */
+function onTaggedResources(operation: 'CreateTags' | 'DeleteTags'): OperationAuthz {
+  const action = `ec2:${operation}`;
+  return async (call) => {
+    const ids = (call.input.Resources as string[] | undefined) ?? [];
+    const tags = (call.input.Tags as Tag[] | undefined) ?? [];
+    const targets: AuthzTarget[] = [];
+    for (const id of ids) {
+      const kind = kindOfId(id);
+      if (!kind) continue;
+      const target = await existingResourceTarget(call, action, kind, id);
+      const extra = operation === 'CreateTags' ? requestTagContext(tags) : tags.length > 0 ? { 'aws:TagKeys': tags.map((t) => t.Key ?? '') } : {};
+      targets.push({ ...target, context: { ...target.context, ...extra } });
+    }
+    return targets;
+  };
+}
+
+/** Operations without resource-level permissions: "*" with ec2:Region. */
+function onAnyResource(operation: string): OperationAuthz {
+  return ({ ctx }) => [{ action: `ec2:${operation}`, resource: '*', context: { 'ec2:Region': ctx.region } }];
+}
+
+/** Builds the table for the given handler names. */
+export function ec2Authz(operations: string[]): ServiceAuthz {
+  const table: Record<string, OperationAuthz> = {};
+  for (const operation of operations) {
+    if (operation === 'CreateTags' || operation === 'DeleteTags') table[operation] = onTaggedResources(operation);
+    else if (RESOURCES[operation]) table[operation] = onResources(operation, RESOURCES[operation]!);
+    else table[operation] = onAnyResource(operation);
+  }
+  return { prefix: 'ec2', operations: table };
+}

@@ -1,0 +1,140 @@
+/**
+ * Amazon EC2, foundations and VPC networking: regions and zones, each region's default VPC,
+ * VPCs, subnets, internet gateways, route tables, security groups and tags; the image and
+ * instance-type catalogue comes from ./catalog/. Authorization is in authz.ts.
+ *
+ * Every handler goes through `ec2Operation`: after authorization succeeded, a DryRun request
+ * answers DryRunOperation (412) without doing anything; otherwise the region's default VPC is
+ * made sure of before the operation runs.
+ */
+import type { RequestContext } from '../../core/context.ts';
+import type { Ec2Handlers } from '../../generated/ec2/handlers.ts';
+import type { Handler } from '../types.ts';
+import { defineService } from '../types.ts';
+import { catalogHandlers } from './catalog/index.ts';
+import { ec2Authz } from './authz.ts';
+import { ensureRegionDefaults } from './defaults.ts';
+import { dryRunOperation } from './errors.ts';
+import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from './regions.ts';
+import { createTags, deleteTags, describeTags } from './tags.ts';
+import {
+  associateVpcCidrBlock,
+  createVpc,
+  deleteVpc,
+  describeVpcAttribute,
+  describeVpcs,
+  disassociateVpcCidrBlock,
+  modifyVpcAttribute,
+} from './vpcs.ts';
+import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.ts';
+import { attachInternetGateway, createInternetGateway, deleteInternetGateway, describeInternetGateways, detachInternetGateway } from './gateways.ts';
+import {
+  associateRouteTable,
+  createRoute,
+  createRouteTable,
+  deleteRoute,
+  deleteRouteTable,
+  describeRouteTables,
+  disassociateRouteTable,
+  replaceRoute,
+  replaceRouteTableAssociation,
+} from './route-tables.ts';
+import {
+  authorizeSecurityGroupEgress,
+  authorizeSecurityGroupIngress,
+  createSecurityGroup,
+  deleteSecurityGroup,
+  describeSecurityGroupRules,
+  describeSecurityGroups,
+  revokeSecurityGroupEgress,
+  revokeSecurityGroupIngress,
+} from './security-groups.ts';
+
+type Impl = (ctx: RequestContext, input: any) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** DryRun after authorization, then the region's defaults, then the operation. */
+function ec2Operation(impl: Impl): Handler {
+  return async (input, ctx) => {
+    if (input?.DryRun === true) throw dryRunOperation();
+    await ensureRegionDefaults(ctx);
+    return impl(ctx, input);
+  };
+}
+
+const networkHandlers: Record<string, Impl> = {
+  DescribeRegions: describeRegions,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  DescribeAccountAttributes: describeAccountAttributes,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  DescribeTags: describeTags,
+  CreateVpc: createVpc,
+  DescribeVpcs: describeVpcs,
+  DeleteVpc: deleteVpc,
+  DescribeVpcAttribute: describeVpcAttribute,
+  ModifyVpcAttribute: modifyVpcAttribute,
+  AssociateVpcCidrBlock: associateVpcCidrBlock,
+  DisassociateVpcCidrBlock: disassociateVpcCidrBlock,
+  CreateSubnet: createSubnet,
+  DescribeSubnets: describeSubnets,
+  ModifySubnetAttribute: modifySubnetAttribute,
+  DeleteSubnet: deleteSubnet,
+  CreateInternetGateway: createInternetGateway,
+  DescribeInternetGateways: describeInternetGateways,
+  AttachInternetGateway: attachInternetGateway,
+  DetachInternetGateway: detachInternetGateway,
+  DeleteInternetGateway: deleteInternetGateway,
+  CreateRouteTable: createRouteTable,
+  DescribeRouteTables: describeRouteTables,
+  DeleteRouteTable: deleteRouteTable,
+  CreateRoute: createRoute,
+  ReplaceRoute: replaceRoute,
+  DeleteRoute: deleteRoute,
+  AssociateRouteTable: associateRouteTable,
+  DisassociateRouteTable: disassociateRouteTable,
+  ReplaceRouteTableAssociation: replaceRouteTableAssociation,
+  CreateSecurityGroup: createSecurityGroup,
+  DescribeSecurityGroups: describeSecurityGroups,
+  DescribeSecurityGroupRules: describeSecurityGroupRules,
+  DeleteSecurityGroup: deleteSecurityGroup,
+  AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+  AuthorizeSecurityGroupEgress: authorizeSecurityGroupEgress,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  RevokeSecurityGroupEgress: revokeSecurityGroupEgress,
+};
+
+/** The catalogue's handlers take (input, ctx); they get the same DryRun treatment. */
+const catalog: Record<string, Impl> = Object.fromEntries(
+  Object.entries(catalogHandlers as Record<string, Handler>).map(([name, handler]) => [name, (ctx: RequestContext, input: unknown) => handler(input, ctx)]),
+);
+
+export const ec2Handlers: Record<string, Handler> = Object.fromEntries(
+  Object.entries({ ...catalog, ...networkHandlers }).map(([name, impl]) => [name, ec2Operation(impl)]),
+);
+
+export const ec2 = defineService<Ec2Handlers>({
+  name: 'ec2',
+  signingName: 'ec2',
+  protocol: 'ec2',
+  apiVersion: '2016-11-15',
+  authFamily: 'ec2',
+  authz: ec2Authz(Object.keys(ec2Handlers)),
+  handlers: ec2Handlers as Partial<Ec2Handlers>,
+  compatibility: {
+    notes: [
+      'Each region gets its default VPC (172.31.0.0/16, a /20 default subnet per Availability Zone, an attached internet gateway, main route table, default network ACL and default security group) on the first EC2 request in that region.',
+      'DryRun answers DryRunOperation (412) once authorization succeeds; it does not check that the named resources exist.',
+      'UnauthorizedOperation messages carry the plain denial reason, not an encoded authorization message.',
+      'Availability Zone ids map zone letters in order (us-west-2a → usw2-az1); AWS maps them per account.',
+      'Opt-in regions are reported as opted-in: Bonsai serves every region.',
+      'Quotas enforced: 5 VPCs per region, 5 IPv4 CIDR blocks per VPC, 50 tags per resource.',
+      'IPv6 CIDR blocks, IPAM pools, prefix lists (accepted in rules but not checked), VPC peering and transit gateways are not modelled.',
+      'Subnets created without an Availability Zone go to the region\'s first zone (AWS picks one).',
+    ],
+    operations: {
+      CreateNetworkAcl: 'Not implemented yet: default network ACLs exist and are described inside the VPC records only.',
+      AllocateAddress: 'Not implemented yet.',
+      CreateNatGateway: 'Not implemented yet.',
+    },
+  },
+});
