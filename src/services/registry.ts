@@ -6,6 +6,7 @@ import type { ServiceDefinition } from './types.ts';
 import { sts } from './sts/index.ts';
 import { iam } from './iam/index.ts';
 import { dynamodb } from './dynamodb/index.ts';
+import { dynamodbstreams } from './dynamodbstreams/index.ts';
 import { ec2 } from './ec2/index.ts';
 import { ssm } from './ssm/index.ts';
 
@@ -38,14 +39,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     requestIdStyle: 's3',
   }),
   dynamodb,
-  modeledOnly({
-    name: 'dynamodbstreams',
-    signingName: 'dynamodb',
-    protocol: 'json',
-    apiVersion: '2012-08-10',
-    targetPrefix: 'DynamoDBStreams_20120810',
-    authFamily: 'json',
-  }),
+  dynamodbstreams,
   ec2,
   modeledOnly({ name: 'rds', signingName: 'rds', protocol: 'query', apiVersion: '2014-10-31', authFamily: 'query' }),
   modeledOnly({ name: 'lambda', signingName: 'lambda', protocol: 'rest-json', apiVersion: '2015-03-31', pathPrefix: '/2015-03-31/', authFamily: 'rest-json', maxSignatureSkewMs: 5 * 60_000 }),

@@ -11,6 +11,7 @@ import type { AuthzCall, AuthzTarget, OperationAuthz, ServiceAuthz } from '../..
 import type { ContextValue } from '../../iam/policy/context.ts';
 import type { AttributeMap } from './attributes.ts';
 import { findTable, tableArn, tableKeySchema, type TableRecord } from './tables.ts';
+import { parseStatement } from './partiql/parser.ts';
 
 type Input = Record<string, unknown>;
 type KeysOf = (input: Input) => ContextValue;
@@ -162,7 +163,67 @@ function createTableTargets({ input, ctx }: AuthzCall): AuthzTarget[] {
   return [{ action: 'dynamodb:CreateTable', resource: tableArn(ctx, tableName(input)), context }];
 }
 
+const PARTIQL_ACTIONS = { select: 'PartiQLSelect', insert: 'PartiQLInsert', update: 'PartiQLUpdate', delete: 'PartiQLDelete' } as const;
+
+/**
+ * A PartiQL statement is authorized as dynamodb:PartiQL<Verb> on the table (or index) it names.
+ * A statement that does not parse names no table: it yields no target, and the handler answers
+ * DynamoDB's ValidationException, as AWS does before any permission is evaluated.
+ */
+function partiqlTarget(ctx: AuthzCall['ctx'], request: Input): AuthzTarget[] {
+  let statement;
+  try {
+    statement = parseStatement(String(request.Statement ?? ''), (request.Parameters ?? []) as AttributeMap[keyof AttributeMap][]);
+  } catch {
+    return [];
+  }
+  const base = tableArn(ctx, statement.table);
+  const resource = statement.kind === 'select' && statement.index !== undefined ? `${base}/index/${statement.index}` : base;
+  return [{ action: `dynamodb:${PARTIQL_ACTIONS[statement.kind]}`, resource }];
+}
+
+function partiqlOperation(listMember?: 'Statements' | 'TransactStatements'): OperationAuthz {
+  return ({ input, ctx }) => {
+    const requests = listMember ? ((input[listMember] ?? []) as Input[]) : [input];
+    return requests.flatMap((request) => partiqlTarget(ctx, request));
+  };
+}
+
 const itemNames = (input: Input) => (input.Item ? Object.keys(input.Item as object) : undefined);
+
+/**
+ * TransactWriteItems and TransactGetItems have no IAM action of their own: each action is
+ * authorized as its single-item twin (dynamodb:PutItem, UpdateItem, DeleteItem,
+ * ConditionCheckItem, GetItem) on its table's ARN, with that item's fine-grained access keys and
+ * dynamodb:EnclosingOperation naming the transaction.
+ */
+const TRANSACT_WRITE_ACTIONS = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' } as const;
+
+function transactOperation(operation: 'TransactWriteItems' | 'TransactGetItems', kinds: Partial<Record<string, string>>): OperationAuthz {
+  return async ({ input, ctx }) => {
+    const targets: AuthzTarget[] = [];
+    for (const entry of (input.TransactItems ?? []) as Input[]) {
+      for (const [kind, action] of Object.entries(kinds)) {
+        const request = entry[kind] as Input | undefined;
+        if (!request) continue;
+        const name = tableName(request);
+        const table = await tableOf(ctx, name);
+        const item = (request.Item ?? request.Key) as AttributeMap | undefined;
+        const attributes = kind === 'Put' ? itemNames(request) : kind === 'Get' ? projectedAttributes(request) : undefined;
+        const context = compact({
+          ...common(input),
+          // The reference lists dynamodb:EnclosingOperation for every item action but ConditionCheckItem.
+          'dynamodb:EnclosingOperation': kind === 'ConditionCheck' ? undefined : operation,
+          'dynamodb:LeadingKeys': item ? leadingKeys(table, [item]) : undefined,
+          'dynamodb:Attributes': attributes,
+        });
+        targets.push({ action: `dynamodb:${action}`, resource: tableArn(ctx, name), context });
+      }
+    }
+    return targets;
+  };
+}
+
 
 export const dynamodbAuthz: ServiceAuthz = {
   prefix: 'dynamodb',
@@ -185,5 +246,12 @@ export const dynamodbAuthz: ServiceAuthz = {
     Scan: readOperation('Scan'),
     BatchGetItem: batchOperation('BatchGetItem'),
     BatchWriteItem: batchOperation('BatchWriteItem'),
+    TransactWriteItems: transactOperation('TransactWriteItems', TRANSACT_WRITE_ACTIONS),
+    TransactGetItems: transactOperation('TransactGetItems', { Get: 'GetItem' }),
+    UpdateTimeToLive: onTable('UpdateTimeToLive'),
+    DescribeTimeToLive: onTable('DescribeTimeToLive'),
+    ExecuteStatement: partiqlOperation(),
+    BatchExecuteStatement: partiqlOperation('Statements'),
+    ExecuteTransaction: partiqlOperation('TransactStatements'),
   },
 };

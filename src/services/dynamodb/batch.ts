@@ -12,7 +12,8 @@ import { RequestExpressions } from './expr.ts';
 import { asRecord, checkNoMixing, checkPlaceholdersNeedExpressions, readProjection } from './items.ts';
 import { checkItemKey, checkKey, encodeKey, type EncodedKey } from './keys.ts';
 import { readItem, removeItem, writeItem } from './item-store.ts';
-import { locationOf, requireTable, tableKeySchema } from './tables.ts';
+import { locationOf, requireTable, tableKeySchema, type TableRecord } from './tables.ts';
+import { recordItemChange } from './streams/store.ts';
 
 const MAX_GET_KEYS = 100;
 const MAX_WRITES = 25;
@@ -102,7 +103,7 @@ export async function batchWriteItem(ctx: RequestContext, input: BatchWriteItemI
     }
   }
 
-  const plans: Array<{ tableName: string; operations: Array<{ put?: AttributeMap; encoded: EncodedKey }> }> = [];
+  const plans: Array<{ tableName: string; table: TableRecord; operations: Array<{ put?: AttributeMap; encoded: EncodedKey }> }> = [];
   for (const [tableName, writes] of requests) {
     const table = await requireTable(ctx.store, ctx, tableName);
     const schema = tableKeySchema(table);
@@ -116,12 +117,12 @@ export async function batchWriteItem(ctx: RequestContext, input: BatchWriteItemI
       seen.add(keyId(encoded));
       return { put, encoded };
     });
-    plans.push({ tableName, operations });
+    plans.push({ tableName, table, operations });
   }
 
   const units = await ctx.store.transaction(async (tx) => {
     const perTable: Array<[string, number]> = [];
-    for (const { tableName, operations } of plans) {
+    for (const { tableName, table, operations } of plans) {
       const loc = locationOf(ctx, tableName);
       let used = 0;
       for (const { put, encoded } of operations) {
@@ -129,9 +130,11 @@ export async function batchWriteItem(ctx: RequestContext, input: BatchWriteItemI
         if (put) {
           const size = itemSize(put);
           await writeItem(tx, loc, encoded, put, size);
+          await recordItemChange(tx, ctx, table, old?.item, put);
           used += writeUnits(size, old?.size ?? 0);
         } else {
           if (old) await removeItem(tx, loc, encoded);
+          if (old) await recordItemChange(tx, ctx, table, old.item, undefined);
           used += writeUnits(old?.size ?? 0);
         }
       }

@@ -10,10 +10,14 @@ import { dynamodbAuthz } from './authz.ts';
 import { batchGetItem, batchWriteItem } from './batch.ts';
 import { dynamodbMigrations } from './item-store.ts';
 import { deleteItem, getItem, putItem, updateItem } from './items.ts';
+import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql/index.ts';
 import { query, scan } from './query.ts';
 import { createTable, deleteTable, describeEndpoints, describeLimits, describeTableOp, listTables, updateTable } from './tables.ts';
 import { listTagsOfResource, tagResource, untagResource } from './tags.ts';
 import { addCrc32, createDynamoDbCodec } from './wire.ts';
+import { transactGetItems, transactWriteItems } from './transactions.ts';
+import { describeTimeToLive, ttlMigrations, updateTimeToLive, withTtlSweeper } from './ttl.ts';
+import { streamMigrations } from './streams/store.ts';
 
 export const dynamodb = defineService<DynamoDBHandlers>({
   name: 'dynamodb',
@@ -25,8 +29,9 @@ export const dynamodb = defineService<DynamoDBHandlers>({
   codec: createDynamoDbCodec(),
   finalizeResponse: addCrc32,
   authz: dynamodbAuthz,
-  migrations: dynamodbMigrations,
-  handlers: {
+  migrations: [...dynamodbMigrations, ...streamMigrations, ...ttlMigrations],
+  // The first request to a store starts its TTL sweeper (ttl.ts).
+  handlers: withTtlSweeper({
     CreateTable: (input, ctx) => createTable(ctx, input),
     DescribeTable: (input, ctx) => describeTableOp(ctx, input),
     ListTables: (input, ctx) => listTables(ctx, input),
@@ -45,7 +50,14 @@ export const dynamodb = defineService<DynamoDBHandlers>({
     Scan: (input, ctx) => scan(ctx, input),
     BatchGetItem: (input, ctx) => batchGetItem(ctx, input),
     BatchWriteItem: (input, ctx) => batchWriteItem(ctx, input),
-  },
+    ExecuteStatement: (input, ctx) => executeStatement(ctx, input),
+    BatchExecuteStatement: (input, ctx) => batchExecuteStatement(ctx, input),
+    ExecuteTransaction: (input, ctx) => executeTransaction(ctx, input),
+    TransactWriteItems: (input, ctx) => transactWriteItems(ctx, input),
+    TransactGetItems: (input, ctx) => transactGetItems(ctx, input),
+    UpdateTimeToLive: (input, ctx) => updateTimeToLive(ctx, input),
+    DescribeTimeToLive: (input, ctx) => describeTimeToLive(ctx, input),
+  }),
   compatibility: {
     notes: [
       'Errors carry DynamoDB\'s qualified __type (com.amazonaws.dynamodb.v20120810#…, com.amazon.coral.validate#ValidationException, com.amazon.coral.service#… for framework errors) and every response has x-amz-crc32.',
@@ -54,18 +66,14 @@ export const dynamodb = defineService<DynamoDBHandlers>({
       'Item sizes follow "DynamoDB item sizes and formats"; numbers count one byte per pair of digits aligned on the decimal point plus one. Consumed capacity counts the table only (no extra units for index writes).',
       'Query and Scan on secondary indexes read the candidate items (the partition for an LSI, the whole table for a GSI) on each page: correct but slower on large tables. GSIs are strongly consistent.',
       'Scan orders items by encoded partition key, not by DynamoDB\'s internal hash; parallel scan segments split partition keys by CRC-32.',
-      'The legacy parameters Expected, AttributeUpdates, KeyConditions, QueryFilter and ScanFilter answer 501 NotImplemented; AttributesToGet is supported.',
-      'Server-side encryption is always on; SSEDescription appears only for customer or AWS managed KMS keys (SSESpecification.Enabled), as on AWS. Streams are described (StreamSpecification, LatestStreamArn) but no records are produced.',
+      'The legacy parameters (Expected, ConditionalOperator, AttributeUpdates, AttributesToGet, KeyConditions, QueryFilter, ScanFilter) are converted into the expression trees and evaluated by the same code; mixing them with expressions fails with DynamoDB\'s wording. With ConditionalOperator, Bonsai follows DynamoDB\'s rule that it joins two or more conditions.',
+      'PartiQL: SELECT (WHERE on any attributes; a partition-key equality reads one partition, anything else scans; Limit counts items evaluated; NextToken is Bonsai\'s own opaque cursor), INSERT (DuplicateItemException on an existing key), UPDATE (SET, REMOVE, set_add, set_delete, list_append, + and -; the item must exist) and DELETE with full-key WHERE clauses and RETURNING. SELECT on an index reads the table\'s items that carry the index key, in table order, without the index projection. Parse errors say "Statement wasn\'t well formed, can\'t be processed: …" with a shorter detail than DynamoDB\'s. ExecuteTransaction runs its statements in one store transaction and cancels with TransactionCanceledException and CancellationReasons.',
+      'Server-side encryption is always on; SSEDescription appears only for customer or AWS managed KMS keys (SSESpecification.Enabled), as on AWS.',
+      'Streams: every item change (PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems, TTL) appends its record in the same store transaction as the write, with the images the StreamViewType asks for; writes that change nothing append none. TTL deletions carry userIdentity {Type: Service, PrincipalId: dynamodb.amazonaws.com}. Read them with the dynamodbstreams service.',
+      'TransactWriteItems and TransactGetItems run in one store transaction each; cancellation reasons are None, ConditionalCheckFailed (with Item for ReturnValuesOnConditionCheckFailure=ALL_OLD) or ValidationError (an update that cannot apply, an item over 400 KB). No TransactionConflictException: concurrent transactions serialise. ClientRequestToken is remembered for 10 minutes of Bonsai\'s clock after a successful call; the IdempotentParameterMismatchException message is Bonsai\'s wording. Transactional capacity is two units per read (4 KB) or write (1 KB).',
+      'Time to Live: DescribeTimeToLive answers ENABLED or DISABLED at once (no ENABLING/DISABLING period) and UpdateTimeToLive is not limited to one change per hour. A sweeper deletes expired items (a top-level Number attribute, epoch seconds, earlier than Bonsai\'s clock and not more than five years old) within about a second of wall time, not within days.',
       'DescribeLimits answers the default quotas of a new account; DescribeEndpoints names the regional endpoint.',
     ],
-    operations: {
-      TransactWriteItems: 'Not implemented yet.',
-      TransactGetItems: 'Not implemented yet.',
-      ExecuteStatement: 'Not implemented: no PartiQL.',
-      BatchExecuteStatement: 'Not implemented: no PartiQL.',
-      ExecuteTransaction: 'Not implemented: no PartiQL.',
-      UpdateTimeToLive: 'Not implemented yet.',
-      DescribeTimeToLive: 'Not implemented yet.',
-    },
+    operations: {},
   },
 });

@@ -5,7 +5,6 @@
  * write it guards are atomic.
  */
 import type { RequestContext } from '../../core/context.ts';
-import { AwsError } from '../../core/errors.ts';
 import type { DocOps } from '../../store/types.ts';
 import type {
   DeleteItemInput,
@@ -21,6 +20,8 @@ import { attributesToGet, projectPaths, RequestExpressions, type CompiledConditi
 import { checkItemKey, checkKey, encodeKey, keyAttributes } from './keys.ts';
 import { readItem, removeItem, writeItem, type TableLocation } from './item-store.ts';
 import { locationOf, requireTable, tableKeySchema } from './tables.ts';
+import { recordItemChange } from './streams/store.ts';
+import { attributeUpdates, checkExpressionMixing, expectedCondition } from './legacy.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared request checks
@@ -28,15 +29,6 @@ import { locationOf, requireTable, tableKeySchema } from './tables.ts';
 /** A request's members by name, for checks that look at several parameters at once. */
 export function asRecord(input: object): Record<string, unknown> {
   return input as unknown as Record<string, unknown>;
-}
-
-/** Bonsai answers the pre-2014 parameters (Expected, AttributeUpdates, …) plainly rather than wrongly. */
-export function refuseLegacy(input: Record<string, unknown>, names: string[]): void {
-  for (const name of names) {
-    if (input[name] !== undefined) {
-      throw new AwsError('NotImplemented', `Bonsai does not implement the legacy ${name} parameter yet; use the expression parameters.`, { status: 501, fault: 'server' });
-    }
-  }
 }
 
 /** "Can not use both expression and non-expression parameters in the same request: …". */
@@ -95,14 +87,15 @@ async function readChecked(
 // PutItem
 
 export async function putItem(ctx: RequestContext, input: PutItemInput) {
-  refuseLegacy(asRecord(input), ['Expected']);
+  checkExpressionMixing(asRecord(input), ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   checkPlaceholdersNeedExpressions(asRecord(input), ['ConditionExpression']);
   checkAttributeMap(input.Item);
   checkExpressionValues(input);
   checkReturnValuesAllOldOrNone(input.ReturnValues);
   checkItemSize(input.Item);
+  const legacyCondition = expectedCondition(input.Expected, input.ConditionalOperator);
   const expressions = new RequestExpressions(input);
-  const condition = expressions.condition('ConditionExpression', input.ConditionExpression);
+  const condition = expressions.condition('ConditionExpression', input.ConditionExpression) ?? legacyCondition;
   expressions.checkAllUsed();
 
   const table = await requireTable(ctx.store, ctx, input.TableName);
@@ -116,6 +109,7 @@ export async function putItem(ctx: RequestContext, input: PutItemInput) {
   const old = await ctx.store.transaction(async (tx) => {
     const stored = await readChecked(tx, loc, key, condition, input.ReturnValuesOnConditionCheckFailure);
     await writeItem(tx, loc, key, item, size);
+    await recordItemChange(tx, ctx, table, stored?.item, item);
     return stored;
   });
   const out: Record<string, unknown> = {};
@@ -156,13 +150,14 @@ export async function getItem(ctx: RequestContext, input: GetItemInput) {
 // DeleteItem
 
 export async function deleteItem(ctx: RequestContext, input: DeleteItemInput) {
-  refuseLegacy(asRecord(input), ['Expected']);
+  checkExpressionMixing(asRecord(input), ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   checkPlaceholdersNeedExpressions(asRecord(input), ['ConditionExpression']);
   checkAttributeMap(input.Key);
   checkExpressionValues(input);
   checkReturnValuesAllOldOrNone(input.ReturnValues);
+  const legacyCondition = expectedCondition(input.Expected, input.ConditionalOperator);
   const expressions = new RequestExpressions(input);
-  const condition = expressions.condition('ConditionExpression', input.ConditionExpression);
+  const condition = expressions.condition('ConditionExpression', input.ConditionExpression) ?? legacyCondition;
   expressions.checkAllUsed();
 
   const table = await requireTable(ctx.store, ctx, input.TableName);
@@ -172,6 +167,7 @@ export async function deleteItem(ctx: RequestContext, input: DeleteItemInput) {
   const old = await ctx.store.transaction(async (tx) => {
     const stored = await readChecked(tx, loc, key, condition, input.ReturnValuesOnConditionCheckFailure);
     if (stored) await removeItem(tx, loc, key);
+    if (stored) await recordItemChange(tx, ctx, table, stored.item, undefined);
     return stored;
   });
   const out: Record<string, unknown> = {};
@@ -183,13 +179,15 @@ export async function deleteItem(ctx: RequestContext, input: DeleteItemInput) {
 // UpdateItem
 
 export async function updateItem(ctx: RequestContext, input: UpdateItemInput) {
-  refuseLegacy(asRecord(input), ['Expected', 'AttributeUpdates']);
+  checkExpressionMixing(asRecord(input), ['AttributeUpdates', 'Expected', 'ConditionalOperator'], ['UpdateExpression', 'ConditionExpression']);
   checkPlaceholdersNeedExpressions(asRecord(input), ['UpdateExpression', 'ConditionExpression']);
   checkAttributeMap(input.Key);
   checkExpressionValues(input);
+  const legacyUpdate = attributeUpdates(input.AttributeUpdates);
+  const legacyCondition = expectedCondition(input.Expected, input.ConditionalOperator);
   const expressions = new RequestExpressions(input);
-  const update = expressions.update(input.UpdateExpression);
-  const condition = expressions.condition('ConditionExpression', input.ConditionExpression);
+  const update = expressions.update(input.UpdateExpression) ?? legacyUpdate;
+  const condition = expressions.condition('ConditionExpression', input.ConditionExpression) ?? legacyCondition;
   expressions.checkAllUsed();
 
   const table = await requireTable(ctx.store, ctx, input.TableName);
@@ -212,6 +210,7 @@ export async function updateItem(ctx: RequestContext, input: UpdateItemInput) {
     if (itemSize(after) > 400 * 1024) throw validation('Item size to update has exceeded the maximum allowed size');
     const newSize = itemSize(after);
     await writeItem(tx, loc, key, after, newSize);
+    await recordItemChange(tx, ctx, table, stored?.item, after);
     return { old: stored, updated: after, size: newSize };
   });
 

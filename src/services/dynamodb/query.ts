@@ -15,7 +15,8 @@ import { canonicalMap, checkAttributeMap, type AttributeMap, type AttributeValue
 import { consumed, readUnits } from './capacity.ts';
 import { validation } from './errors.ts';
 import { RequestExpressions, type CompiledCondition, type CompiledProjection, type KeyConditionBounds } from './expr.ts';
-import { asRecord, checkExpressionValues, checkNoMixing, checkPlaceholdersNeedExpressions, readProjection, refuseLegacy } from './items.ts';
+import { asRecord, checkExpressionValues, checkPlaceholdersNeedExpressions, readProjection } from './items.ts';
+import { checkExpressionMixing, checkKeyConditions, checkQueryFilterKeys, filterCondition, keyConditionBounds } from './legacy.ts';
 import { encodeKey, encodeKeyValue, keyAttributes, keySchemaOf, type KeySchema } from './keys.ts';
 import { readPartition, readTable, type RangeBound, type StoredItem, type TableLocation } from './item-store.ts';
 import { locationOf, requireTable, tableKeySchema, type IndexRecord, type TableRecord } from './tables.ts';
@@ -219,17 +220,23 @@ function rangeBound(schema: KeySchema, range: KeyConditionBounds['range']): Rang
 }
 
 export async function query(ctx: RequestContext, input: QueryInput) {
-  refuseLegacy(asRecord(input), ['KeyConditions', 'QueryFilter']);
-  checkNoMixing(asRecord(input), ['AttributesToGet'], ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression']);
+  checkExpressionMixing(asRecord(input), ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'], ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression']);
   checkPlaceholdersNeedExpressions(asRecord(input), ['KeyConditionExpression', 'FilterExpression', 'ProjectionExpression']);
-  if (input.KeyConditionExpression === undefined) throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+  const legacyFilter = filterCondition(input.QueryFilter, input.ConditionalOperator);
+  if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined) {
+    throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+  }
+  if (input.KeyConditions !== undefined && input.KeyConditionExpression === undefined) checkKeyConditions(input.KeyConditions);
   checkExpressionValues(input);
   const expressions = new RequestExpressions(input);
   const table = await requireTable(ctx.store, ctx, input.TableName);
   const target = resolveTarget(table, input.IndexName);
   checkConsistentReadOnIndex(target, input.ConsistentRead);
-  const keyCondition = expressions.keyCondition(input.KeyConditionExpression, target.schema);
-  const filter = expressions.condition('FilterExpression', input.FilterExpression);
+  const keyCondition = input.KeyConditionExpression !== undefined
+    ? expressions.keyCondition(input.KeyConditionExpression, target.schema)
+    : keyConditionBounds(input.KeyConditions!, target.schema);
+  checkQueryFilterKeys(input.QueryFilter, target.schema);
+  const filter = expressions.condition('FilterExpression', input.FilterExpression) ?? legacyFilter;
   const projection = readProjection(input, expressions);
   expressions.checkAllUsed();
   const start = checkStartKey(target, input.ExclusiveStartKey);
@@ -274,13 +281,13 @@ function checkSegments(input: ScanInput): { segment: number; total: number } | u
 }
 
 export async function scan(ctx: RequestContext, input: ScanInput) {
-  refuseLegacy(asRecord(input), ['ScanFilter']);
-  checkNoMixing(asRecord(input), ['AttributesToGet'], ['ProjectionExpression', 'FilterExpression']);
+  checkExpressionMixing(asRecord(input), ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'], ['ProjectionExpression', 'FilterExpression']);
   checkPlaceholdersNeedExpressions(asRecord(input), ['FilterExpression', 'ProjectionExpression']);
+  const legacyFilter = filterCondition(input.ScanFilter, input.ConditionalOperator);
   const segment = checkSegments(input);
   checkExpressionValues(input);
   const expressions = new RequestExpressions(input);
-  const filter = expressions.condition('FilterExpression', input.FilterExpression);
+  const filter = expressions.condition('FilterExpression', input.FilterExpression) ?? legacyFilter;
   const projection = readProjection(input, expressions);
   expressions.checkAllUsed();
   const table = await requireTable(ctx.store, ctx, input.TableName);

@@ -53,8 +53,8 @@ function tagValues(tags: Tag[] | undefined, name: string): string[] | undefined 
  * Items that pass every filter. `opts.tags` (default true) adds the tag filters, read from the
  * item's `Tags`.
  */
-export function applyFilters<T>(items: T[], filters: Filter[] | undefined, fields: FilterFields<T>, opts: { tags?: boolean } = {}): T[] {
-  if (!filters || filters.length === 0) return items;
+export function applyFilters<T>(items: readonly T[], filters: Filter[] | undefined, fields: FilterFields<T>, opts: { tags?: boolean } = {}): T[] {
+  if (!filters || filters.length === 0) return [...items];
   const withTags = opts.tags !== false;
   const compiled = filters.map((filter) => {
     const name = filter.Name ?? '';

@@ -69,6 +69,21 @@ function memberValues(env: SeededEnv): Record<string, unknown> {
     AssumeRolePolicyDocument: TRUST_EC2,
     PolicyInputList: [ALLOW_S3],
     ActionNames: ['s3:GetObject'],
+    // DynamoDB PartiQL: one statement of each verb, so every dynamodb:PartiQL* action is checked.
+    Statement: 'SELECT * FROM "Music" WHERE "Artist" = \'Acme\'',
+    Statements: [{ Statement: 'UPDATE "Music" SET plays = plays + 1 WHERE "Artist" = \'Acme\'' }],
+    TransactStatements: [{ Statement: 'INSERT INTO "Music" VALUE {\'Artist\': \'Acme\'}' }, { Statement: 'DELETE FROM "Music" WHERE "Artist" = \'Band\'' }],
+    // DynamoDB TransactWriteItems/TransactGetItems authorize each action as its item action: one
+    // entry naming every kind, so each operation picks its own (Put, Update, Delete, ConditionCheck / Get).
+    TransactItems: [
+      {
+        Put: { TableName: 'Music', Item: { Artist: { S: 'a' }, Year: { N: '1' } } },
+        Update: { TableName: 'Music', Key: { Artist: { S: 'a' } }, UpdateExpression: 'SET Year = :y' },
+        Delete: { TableName: 'Music', Key: { Artist: { S: 'a' } } },
+        ConditionCheck: { TableName: 'Music', Key: { Artist: { S: 'a' } }, ConditionExpression: 'attribute_exists(Artist)' },
+        Get: { TableName: 'Music', Key: { Artist: { S: 'a' } }, ProjectionExpression: 'Artist' },
+      },
+    ],
   };
 }
 

@@ -20,13 +20,13 @@ import type {
   InstanceTypeInfo,
   InstanceTypeOffering,
 } from '../../../generated/ec2/types.ts';
-import { compileFilters, type FilterFields } from './filters.ts';
+import { applyFilters, type FilterFields } from '../filters.ts';
 import { catalogImages } from './images.ts';
 import { INSTANCE_TYPES } from './instance-types.ts';
 
 export { findImage, imageByKey, catalogImages, catalogId } from './images.ts';
 export { findInstanceType, supportsArchitecture, INSTANCE_TYPES } from './instance-types.ts';
-export { compileFilters, wildcardPattern } from './filters.ts';
+export { wildcardPattern } from '../filters.ts';
 
 function ec2Error(code: string, message: string): AwsError {
   return new AwsError(code, message, { status: 400 });
@@ -141,13 +141,13 @@ export function describeImages(
   const all = [...catalogImages(ctx.region), ...extraImages];
   const ids = input.ImageIds ?? [];
   if (ids.length > 0) checkImageIds(ctx.region, ids, all);
-  const matches = compileFilters(input.Filters, IMAGE_FILTERS, (i) => i.Tags);
+  const matching = new Set(applyFilters(all, input.Filters, IMAGE_FILTERS));
   const selected = all.filter(
     (image) =>
       (ids.length === 0 || ids.includes(image.ImageId!)) &&
       (!input.Owners?.length || ownedBy(image, input.Owners, ctx.accountId)) &&
       (!input.ExecutableUsers?.length || launchableBy(image, input.ExecutableUsers)) &&
-      matches(image),
+      matching.has(image),
   );
   const { page, next } = paginate(selected, input.MaxResults, input.NextToken);
   return { Images: page, ...(next ? { NextToken: next } : {}) };
@@ -215,8 +215,9 @@ export function describeInstanceTypes(input: DescribeInstanceTypesRequest): Desc
   const names = (input.InstanceTypes ?? []) as string[];
   const unknown = names.filter((n) => !INSTANCE_TYPES.some((t) => t.InstanceType === n));
   if (unknown.length > 0) throw ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`);
-  const matches = compileFilters(input.Filters, INSTANCE_TYPE_FILTERS);
-  const selected = INSTANCE_TYPES.filter((t) => (names.length === 0 || names.includes(t.InstanceType!)) && matches(t));
+  const selected = applyFilters(INSTANCE_TYPES, input.Filters, INSTANCE_TYPE_FILTERS, { tags: false }).filter(
+    (t) => names.length === 0 || names.includes(t.InstanceType!),
+  );
   const { page, next } = paginate(selected, input.MaxResults, input.NextToken);
   return { InstanceTypes: page, ...(next ? { NextToken: next } : {}) };
 }
@@ -255,8 +256,7 @@ export function describeInstanceTypeOfferings(ctx: Pick<RequestContext, 'region'
   for (const location of locations) {
     for (const t of INSTANCE_TYPES) offerings.push({ InstanceType: t.InstanceType, LocationType: locationType, Location: location });
   }
-  const matches = compileFilters(input.Filters, OFFERING_FILTERS);
-  const { page, next } = paginate(offerings.filter(matches), input.MaxResults, input.NextToken);
+  const { page, next } = paginate(applyFilters(offerings, input.Filters, OFFERING_FILTERS, { tags: false }), input.MaxResults, input.NextToken);
   return { InstanceTypeOfferings: page, ...(next ? { NextToken: next } : {}) };
 }
 
