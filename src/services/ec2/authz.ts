@@ -12,6 +12,7 @@ import type { ContextValue } from '../../iam/policy/context.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
 import { readDb } from './db.ts';
 import { ec2Arn, kindOfId, type Ec2Kind } from './ids.ts';
+import { computeAuthz } from './compute-authz.ts';
 
 /** A resource an operation names: its kind and the input member that holds its id, or NEW for created ones. */
 type ResourceRef = readonly [Ec2Kind, string];
@@ -46,6 +47,18 @@ const RESOURCES: Record<string, readonly ResourceRef[]> = {
   AuthorizeSecurityGroupEgress: [['sg', 'GroupId']],
   RevokeSecurityGroupIngress: [['sg', 'GroupId']],
   RevokeSecurityGroupEgress: [['sg', 'GroupId']],
+  CreateNetworkAcl: [['acl', NEW], ['vpc', 'VpcId']],
+  DeleteNetworkAcl: [['acl', 'NetworkAclId']],
+  CreateNetworkAclEntry: [['acl', 'NetworkAclId']],
+  ReplaceNetworkAclEntry: [['acl', 'NetworkAclId']],
+  DeleteNetworkAclEntry: [['acl', 'NetworkAclId']],
+  ReplaceNetworkAclAssociation: [['acl', 'NetworkAclId']],
+  AllocateAddress: [['eipalloc', NEW]],
+  AssociateAddress: [['eipalloc', 'AllocationId']],
+  DisassociateAddress: [['eipalloc', '']],
+  ReleaseAddress: [['eipalloc', 'AllocationId']],
+  CreateNatGateway: [['nat', NEW], ['subnet', 'SubnetId'], ['eipalloc', 'AllocationId']],
+  DeleteNatGateway: [['nat', 'NatGatewayId']],
 };
 
 /** The TagSpecifications resource type each create operation tags. */
@@ -55,6 +68,9 @@ const CREATED_TAG_TYPE: Record<string, string> = {
   CreateInternetGateway: 'internet-gateway',
   CreateRouteTable: 'route-table',
   CreateSecurityGroup: 'security-group',
+  CreateNetworkAcl: 'network-acl',
+  AllocateAddress: 'elastic-ip',
+  CreateNatGateway: 'natgateway',
 };
 
 function requestTagContext(tags: Tag[]): Record<string, ContextValue> {
@@ -128,6 +144,8 @@ export function ec2Authz(operations: string[]): ServiceAuthz {
   const table: Record<string, OperationAuthz> = {};
   for (const operation of operations) {
     if (operation === 'CreateTags' || operation === 'DeleteTags') table[operation] = onTaggedResources(operation);
+    // Instances, volumes, snapshots, images and key pairs (compute-authz.ts).
+    else if (computeAuthz[operation]) table[operation] = computeAuthz[operation]!;
     else if (RESOURCES[operation]) table[operation] = onResources(operation, RESOURCES[operation]!);
     else table[operation] = onAnyResource(operation);
   }

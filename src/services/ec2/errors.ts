@@ -34,7 +34,7 @@ const NOT_FOUND: Record<string, { code: string; noun: string; malformed: string 
   subnet: { code: 'InvalidSubnetID.NotFound', noun: 'subnet', malformed: 'InvalidSubnetID.Malformed' },
   igw: { code: 'InvalidInternetGatewayID.NotFound', noun: 'internetGateway', malformed: 'InvalidInternetGatewayID.Malformed' },
   rtb: { code: 'InvalidRouteTableID.NotFound', noun: 'routeTable', malformed: 'InvalidRouteTableID.Malformed' },
-  acl: { code: 'InvalidNetworkAclID.NotFound', noun: 'network ACL', malformed: 'InvalidNetworkAclID.Malformed' },
+  acl: { code: 'InvalidNetworkAclID.NotFound', noun: 'networkAcl', malformed: 'InvalidNetworkAclID.Malformed' },
   eipalloc: { code: 'InvalidAllocationID.NotFound', noun: 'allocation', malformed: 'InvalidAllocationID.Malformed' },
   sgr: { code: 'InvalidSecurityGroupRuleId.NotFound', noun: 'security group rule', malformed: 'InvalidSecurityGroupRuleId.Malformed' },
 };

@@ -12,7 +12,9 @@ import type { Ec2Handlers } from '../../generated/ec2/handlers.ts';
 import type { Handler } from '../types.ts';
 import { defineService } from '../types.ts';
 import { catalogHandlers } from './catalog/index.ts';
+import { computeHandlers } from './compute.ts';
 import { ec2Authz } from './authz.ts';
+import { edgeNetworkHandlers } from './edge-network.ts';
 import { ensureRegionDefaults } from './defaults.ts';
 import { dryRunOperation } from './errors.ts';
 import { describeAccountAttributes, describeAvailabilityZones, describeRegions } from './regions.ts';
@@ -109,7 +111,7 @@ const catalog: Record<string, Impl> = Object.fromEntries(
 );
 
 export const ec2Handlers: Record<string, Handler> = Object.fromEntries(
-  Object.entries({ ...catalog, ...networkHandlers }).map(([name, impl]) => [name, ec2Operation(impl)]),
+  Object.entries({ ...catalog, ...networkHandlers, ...edgeNetworkHandlers, ...computeHandlers }).map(([name, impl]) => [name, ec2Operation(impl)]),
 );
 
 export const ec2 = defineService<Ec2Handlers>({
@@ -132,9 +134,19 @@ export const ec2 = defineService<Ec2Handlers>({
       'Subnets created without an Availability Zone go to the region\'s first zone (AWS picks one).',
     ],
     operations: {
-      CreateNetworkAcl: 'Not implemented yet: default network ACLs exist and are described inside the VPC records only.',
-      AllocateAddress: 'Not implemented yet.',
-      CreateNatGateway: 'Not implemented yet.',
+      AllocateAddress: 'Addresses come from the documentation ranges 203.0.113.0/24, 198.51.100.0/24 and 192.0.2.0/24 (Amazon pool only: Address, PublicIpv4Pool, CustomerOwnedIpv4Pool and IpamPoolId are refused); 5 per region.',
+      CreateNatGateway: 'pending → available (and deleting → deleted) take 5 seconds of Bonsai\'s clock; failures (Elastic IP already associated, no internet gateway) show as state failed with AWS\'s FailureCode. Secondary addresses, regional availability mode and ClientToken idempotency are not modelled.',
+      AssociateAddress: 'Instances are known by their ec2:instance documents, network interfaces by ec2:eni documents.',
+      RunInstances: 'Instances only exist as records (user data is stored, not run yet). Private addresses are the subnet\'s first free ones after the 4 reserved (AWS picks any); public addresses are random in Amazon ranges. Without InstanceType t2.micro is used (AWS defaults to m1.small, which Bonsai does not offer). Quota: 20 pending or running instances per region. Launch templates, Spot, placement groups, IPv6, secondary interfaces, instance store volumes and encrypted volumes with KMS keys are not modelled.',
+      StopInstances: 'pending → running takes 2 s, stopping → stopped and shutting-down → terminated 3 s of Bonsai\'s clock; terminated instances vanish after an hour. Hibernate needs HibernationOptions at launch.',
+      DescribeInstanceStatus: 'Running instances report ok/passed at once (no initializing period); scheduled events are not modelled.',
+      CreateKeyPair: 'RSA (PKCS#1 PEM) and ED25519 (OpenSSH) keys; KeyFormat ppk is refused. Only public keys are stored.',
+      CreateVolume: 'Volumes are available at once (the response says creating); size and IOPS limits per type as documented, sizes up to 16 TiB. Encryption is recorded but no KMS key is used.',
+      ModifyVolume: 'Modifications complete at once (the response says modifying, DescribeVolumesModifications completed).',
+      CreateSnapshot: 'Snapshots complete at once (the response says pending); they hold no data. DescribeSnapshots lists the account\'s own snapshots only.',
+      CopySnapshot: 'Copies within the account from any region; the copy reports VolumeId vol-ffffffff.',
+      CreateImage: 'The image is available at once, with a snapshot of each attached volume; without NoReboot a running instance records a reboot.',
+      DeregisterImage: 'Deregistering a public catalog image answers AuthFailure.',
     },
   },
 });
