@@ -4,7 +4,8 @@
  *   - signed STS GetCallerIdentity from SDK v3 at concurrency 16 (several client processes),
  *     beside a bare node:http server answering a fixed response to the same clients: requests/s
  *     and, more telling on a 2-core machine where clients and server share CPUs, the server's own
- *     CPU time per request (from /proc).
+ *     CPU time per request (from /proc);
+ *   - DynamoDB beside dynalite and moto (bench/dynamodb.bench.ts).
  * Every byte goes to 127.0.0.1, and every loop is bounded in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +16,7 @@ import { once } from 'node:events';
 import { cpuSeconds, rssMiB } from './proc.ts';
 import { benchEvaluator } from './iam-evaluator.bench.ts';
 import { createBenchPrincipal } from './setup-iam.ts';
+import { benchDynamoDB, dynamoDBMarkdown } from './dynamodb.bench.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHXX', secret: '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' };
@@ -182,6 +184,9 @@ async function main(): Promise<void> {
   console.log('| measure | result | target |\n|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   if (errors) console.log(`\n${errors} requests failed during load (see stderr).`);
+
+  // 4. DynamoDB beside dynalite and moto (bench/dynamodb.bench.ts): its own table, one column per server.
+  console.log(dynamoDBMarkdown(await benchDynamoDB()));
 }
 
 await main();

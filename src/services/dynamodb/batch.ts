@@ -4,7 +4,7 @@
  * Every table, key and item is checked before anything is read or written.
  */
 import type { RequestContext } from '../../core/context.ts';
-import type { BatchGetItemInput, BatchWriteItemInput, ConsumedCapacity, KeysAndAttributes } from '../../generated/dynamodb/types.ts';
+import type { BatchGetItemInput, BatchWriteItemInput, ConsumedCapacity, ItemCollectionMetrics, KeysAndAttributes } from '../../generated/dynamodb/types.ts';
 import { canonicalMap, checkAttributeMap, checkItemSize, itemSize, type AttributeMap } from './attributes.ts';
 import { consumed, readUnits, writeUnits } from './capacity.ts';
 import { validation } from './errors.ts';
@@ -14,6 +14,7 @@ import { checkItemKey, checkKey, encodeKey, type EncodedKey } from './keys.ts';
 import { readItem, removeItem, writeItem } from './item-store.ts';
 import { locationOf, requireTable, tableKeySchema, type TableRecord } from './tables.ts';
 import { recordItemChange } from './streams/store.ts';
+import { itemCollectionMetrics } from './indexes.ts';
 
 const MAX_GET_KEYS = 100;
 const MAX_WRITES = 25;
@@ -103,7 +104,7 @@ export async function batchWriteItem(ctx: RequestContext, input: BatchWriteItemI
     }
   }
 
-  const plans: Array<{ tableName: string; table: TableRecord; operations: Array<{ put?: AttributeMap; encoded: EncodedKey }> }> = [];
+  const plans: Array<{ tableName: string; table: TableRecord; operations: Array<{ put?: AttributeMap; encoded: EncodedKey; key: AttributeMap }> }> = [];
   for (const [tableName, writes] of requests) {
     const table = await requireTable(ctx.store, ctx, tableName);
     const schema = tableKeySchema(table);
@@ -115,7 +116,7 @@ export async function batchWriteItem(ctx: RequestContext, input: BatchWriteItemI
       const encoded = encodeKey(schema, key);
       if (seen.has(keyId(encoded))) throw duplicates();
       seen.add(keyId(encoded));
-      return { put, encoded };
+      return { put, encoded, key };
     });
     plans.push({ tableName, table, operations });
   }
@@ -143,7 +144,31 @@ export async function batchWriteItem(ctx: RequestContext, input: BatchWriteItemI
     return perTable;
   });
   const out: Record<string, unknown> = { UnprocessedItems: {} };
+  const metrics = await batchItemCollectionMetrics(ctx, plans, input.ReturnItemCollectionMetrics);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   const capacity = units.map(([name, used]) => consumed(name, used, input.ReturnConsumedCapacity)).filter((c) => c !== undefined);
   if (capacity.length) out.ConsumedCapacity = capacity;
   return out;
+}
+
+/** One ItemCollectionMetrics per item collection written, per table with local secondary indexes. */
+async function batchItemCollectionMetrics(
+  ctx: RequestContext,
+  plans: Array<{ tableName: string; table: TableRecord; operations: Array<{ put?: AttributeMap; key: AttributeMap }> }>,
+  mode: BatchWriteItemInput['ReturnItemCollectionMetrics'],
+): Promise<Record<string, ItemCollectionMetrics[]> | undefined> {
+  if (mode !== 'SIZE') return undefined;
+  const out: Record<string, ItemCollectionMetrics[]> = {};
+  for (const { tableName, table, operations } of plans) {
+    const schema = tableKeySchema(table);
+    const seen = new Set<string>();
+    for (const { key } of operations) {
+      const hash = encodeKey(schema, key).hash;
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      const metrics = await itemCollectionMetrics(ctx.store, locationOf(ctx, tableName), table, schema, key, mode);
+      if (metrics) (out[tableName] ??= []).push(metrics);
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -21,6 +21,7 @@ import { checkItemKey, checkKey, encodeKey, keyAttributes } from './keys.ts';
 import { readItem, removeItem, writeItem, type TableLocation } from './item-store.ts';
 import { locationOf, requireTable, tableKeySchema } from './tables.ts';
 import { recordItemChange } from './streams/store.ts';
+import { itemCollectionMetrics } from './indexes.ts';
 import { attributeUpdates, checkExpressionMixing, expectedCondition } from './legacy.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -114,6 +115,8 @@ export async function putItem(ctx: RequestContext, input: PutItemInput) {
   });
   const out: Record<string, unknown> = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old.item;
+  const metrics = await itemCollectionMetrics(ctx.store, loc, table, schema, item, input.ReturnItemCollectionMetrics);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   return withCapacity(out, input.TableName, writeUnits(size, old?.size ?? 0), input.ReturnConsumedCapacity);
 }
 
@@ -172,6 +175,8 @@ export async function deleteItem(ctx: RequestContext, input: DeleteItemInput) {
   });
   const out: Record<string, unknown> = {};
   if (input.ReturnValues === 'ALL_OLD' && old) out.Attributes = old.item;
+  const metrics = await itemCollectionMetrics(ctx.store, loc, table, schema, input.Key, input.ReturnItemCollectionMetrics);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   return withCapacity(out, input.TableName, writeUnits(old?.size ?? 0), input.ReturnConsumedCapacity);
 }
 
@@ -230,5 +235,7 @@ export async function updateItem(ctx: RequestContext, input: UpdateItemInput) {
       out.Attributes = nonEmpty(projectPaths(updated, paths));
       break;
   }
+  const metrics = await itemCollectionMetrics(ctx.store, loc, table, schema, keyItem, input.ReturnItemCollectionMetrics);
+  if (metrics) out.ItemCollectionMetrics = metrics;
   return withCapacity(out, input.TableName, writeUnits(size, old?.size ?? 0), input.ReturnConsumedCapacity);
 }

@@ -19,6 +19,7 @@ import { asRecord, checkExpressionValues, checkPlaceholdersNeedExpressions, read
 import { checkExpressionMixing, checkKeyConditions, checkQueryFilterKeys, filterCondition, keyConditionBounds } from './legacy.ts';
 import { encodeKey, encodeKeyValue, keyAttributes, keySchemaOf, type KeySchema } from './keys.ts';
 import { readPartition, readTable, type RangeBound, type StoredItem, type TableLocation } from './item-store.ts';
+import { checkIndexReadable } from './indexes.ts';
 import { locationOf, requireTable, tableKeySchema, type IndexRecord, type TableRecord } from './tables.ts';
 
 /** DynamoDB stops a page once it has read 1 MB. */
@@ -231,6 +232,7 @@ export async function query(ctx: RequestContext, input: QueryInput) {
   const expressions = new RequestExpressions(input);
   const table = await requireTable(ctx.store, ctx, input.TableName);
   const target = resolveTarget(table, input.IndexName);
+  checkIndexReadable(table, input.IndexName, ctx.clock.nowMs());
   checkConsistentReadOnIndex(target, input.ConsistentRead);
   const keyCondition = input.KeyConditionExpression !== undefined
     ? expressions.keyCondition(input.KeyConditionExpression, target.schema)
@@ -292,6 +294,7 @@ export async function scan(ctx: RequestContext, input: ScanInput) {
   expressions.checkAllUsed();
   const table = await requireTable(ctx.store, ctx, input.TableName);
   const target = resolveTarget(table, input.IndexName);
+  checkIndexReadable(table, input.IndexName, ctx.clock.nowMs());
   checkConsistentReadOnIndex(target, input.ConsistentRead);
   const start = checkStartKey(target, input.ExclusiveStartKey);
   const loc = locationOf(ctx, input.TableName);

@@ -1,11 +1,19 @@
 /**
  * Tables: their definitions as store documents (kind 'dynamodb:table', id = table name) and the
- * control-plane operations. A table is CREATING in CreateTable's answer and ACTIVE from then on
- * (Bonsai has nothing to provision); DeleteTable answers DELETING and the table is gone at once.
+ * control-plane operations.
+ *
+ * A table's status follows Bonsai's clock and is computed on every read from the times stored on
+ * its record, never stored itself: CreateTable leaves it CREATING until `Transition.until`,
+ * UpdateTable leaves it UPDATING the same way, and DeleteTable leaves it DELETING until `GoneAt`,
+ * after which the table no longer exists. The periods are short or zero (see LIFECYCLE_TIMINGS)
+ * so that waiters return on their first poll; tests lengthen them with setLifecycleTimings() and
+ * move the clock. Secondary index statuses are computed the same way (indexes.ts).
+ *
  * ItemCount and TableSizeBytes are live (AWS refreshes them about every six hours).
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../core/context.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { DocOps } from '../../store/types.ts';
 import type {
   AttributeDefinition,
@@ -13,6 +21,7 @@ import type {
   DeleteTableInput,
   DescribeTableInput,
   GlobalSecondaryIndex,
+  GlobalSecondaryIndexDescription,
   KeySchemaElement,
   ListTablesInput,
   LocalSecondaryIndex,
@@ -21,10 +30,21 @@ import type {
   Tag,
   UpdateTableInput,
 } from '../../generated/dynamodb/types.ts';
-import { ResourceInUseException, ResourceNotFoundException } from '../../generated/dynamodb/errors.ts';
+import { ResourceInUseException } from '../../generated/dynamodb/errors.ts';
 import { invalidParameter, namedTableNotFound, tableAlreadyExists, tableNotFound, validation } from './errors.ts';
 import { keySchemaOf, type KeySchema } from './keys.ts';
 import { removeAllItems, tableStatistics, type TableLocation } from './item-store.ts';
+import {
+  applyGlobalIndexUpdates,
+  checkGlobalIndexUpdatesShape,
+  deletingIndexes,
+  globalIndexState,
+  indexesInTransition,
+  indexStatistics,
+  type DeletingIndexRecord,
+  type IndexStatistics,
+  type IndexTransition,
+} from './indexes.ts';
 
 export const TABLE_KIND = 'dynamodb:table';
 
@@ -34,6 +54,22 @@ export interface IndexRecord {
   Projection: Projection;
   /** GSIs of provisioned tables. */
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  /** GSIs being created or updated by UpdateTable (indexes.ts). */
+  Transition?: IndexTransition;
+}
+
+export type TableStatus = 'CREATING' | 'UPDATING' | 'ACTIVE' | 'DELETING';
+
+/** Why a table is UPDATING: it decides how DynamoDB words a refusal of the next change. */
+export type UpdateReason = 'iops' | 'stream' | 'index' | 'other';
+
+export interface TableTransition {
+  status: 'CREATING' | 'UPDATING';
+  /** Bonsai-clock time (epoch ms) at which the table becomes ACTIVE. */
+  until: number;
+  reason?: UpdateReason;
+  /** For reason 'stream': what the change did. */
+  streamOperation?: 'ENABLE' | 'DISABLE';
 }
 
 export interface TableRecord {
@@ -53,13 +89,87 @@ export interface TableRecord {
   NumberOfDecreasesToday: number;
   LocalSecondaryIndexes?: IndexRecord[];
   GlobalSecondaryIndexes?: IndexRecord[];
+  /** GSIs deleted by UpdateTable, DELETING until their `goneAt`. */
+  DeletingGlobalSecondaryIndexes?: DeletingIndexRecord[];
   StreamSpecification?: { StreamEnabled: boolean; StreamViewType?: string };
+  /** Kept after the stream is disabled: DescribeTable still names the last stream, as AWS does. */
   LatestStreamLabel?: string;
   KmsKeyArn?: string;
   TableClass?: string;
   DeletionProtectionEnabled: boolean;
   Tags: Tag[];
+  /** CREATING or UPDATING until a time; absent or past: ACTIVE. */
+  Transition?: TableTransition;
+  /** Set by DeleteTable: the table is DELETING until this time (epoch ms), then gone. */
+  GoneAt?: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle timings (Bonsai-clock milliseconds)
+
+export interface LifecycleTimings {
+  /** CreateTable → ACTIVE. */
+  tableCreatingMs: number;
+  /** UpdateTable → ACTIVE (throughput, billing mode, streams, index deletion, other settings). */
+  tableUpdatingMs: number;
+  /** DeleteTable → gone. */
+  tableDeletingMs: number;
+  /** A new GSI's resource allocation (CREATING, Backfilling false; the table is UPDATING meanwhile). */
+  indexAllocationMs: number;
+  /** A new GSI's backfill (CREATING, Backfilling true; the table is ACTIVE again). */
+  indexBackfillMs: number;
+  /** A GSI throughput change (index UPDATING). */
+  indexUpdatingMs: number;
+  /** A deleted GSI stays DELETING this long. */
+  indexDeletingMs: number;
+}
+
+/**
+ * AWS takes seconds to minutes; Bonsai keeps every period well under the time a CLI process takes
+ * to start (about 0.4 s here), so `aws dynamodb wait table-exists` and scripts that poll
+ * DescribeTable find the table ACTIVE on their first poll.
+ *
+ * CreateTable and DeleteTable default to 0: the table is CREATING (DELETING) in the operation's
+ * own answer and ACTIVE (gone) from the next request on. A longer CREATING period makes every
+ * client that writes right after CreateTable without a waiter fail with ResourceNotFoundException,
+ * as on AWS, and makes an SDK waiter in the same process sleep its 20-second delay before the
+ * second poll; tests that want those periods set them (setLifecycleTimings) and move the clock.
+ * UpdateTable's periods are short but real, so their refusals show without configuration.
+ */
+export const LIFECYCLE_TIMINGS: Readonly<LifecycleTimings> = Object.freeze({
+  tableCreatingMs: 0,
+  tableUpdatingMs: 100,
+  tableDeletingMs: 0,
+  indexAllocationMs: 100,
+  indexBackfillMs: 200,
+  indexUpdatingMs: 100,
+  indexDeletingMs: 100,
+});
+
+let timings: LifecycleTimings = { ...LIFECYCLE_TIMINGS };
+
+export function lifecycleTimings(): LifecycleTimings {
+  return timings;
+}
+
+/** Changes the periods for this process (tests make them long and move the clock instead). */
+export function setLifecycleTimings(changes: Partial<LifecycleTimings>): void {
+  timings = { ...timings, ...changes };
+}
+
+export function resetLifecycleTimings(): void {
+  timings = { ...LIFECYCLE_TIMINGS };
+}
+
+/** The table's status at `nowMs`, or 'GONE' once a deleted table's DELETING period is over. */
+export function tableStatusAt(table: TableRecord, nowMs: number): TableStatus | 'GONE' {
+  if (table.GoneAt !== undefined) return nowMs < table.GoneAt ? 'DELETING' : 'GONE';
+  if (table.Transition && nowMs < table.Transition.until) return table.Transition.status;
+  return 'ACTIVE';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding tables
 
 export function tableArn(ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: string): string {
   return `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${tableName}`;
@@ -73,14 +183,32 @@ function docKey(ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: st
   return { kind: TABLE_KIND, account: ctx.accountId, region: ctx.region, id: tableName };
 }
 
-export async function findTable(db: DocOps, ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: string): Promise<TableRecord | undefined> {
+/** The stored document, whatever its status (control-plane operations look at DELETING tables too). */
+async function readTableDocument(db: DocOps, ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: string): Promise<TableRecord | undefined> {
   return (await db.get<TableRecord>(docKey(ctx, tableName)))?.value;
 }
 
-/** The table for an item operation, or "Requested resource not found". */
-export async function requireTable(db: DocOps, ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: string): Promise<TableRecord> {
+/**
+ * The table, unless DeleteTable has been called on it: a deleted table's items are gone at once,
+ * so everything but DescribeTable, ListTables, CreateTable and DeleteTable treats it as missing.
+ */
+export async function findTable(db: DocOps, ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: string): Promise<TableRecord | undefined> {
+  const table = await readTableDocument(db, ctx, tableName);
+  return table && table.GoneAt === undefined ? table : undefined;
+}
+
+/**
+ * The table for an item operation, or "Requested resource not found": DynamoDB answers so for a
+ * table that is still CREATING as well as for one that does not exist.
+ */
+export async function requireTable(
+  db: DocOps,
+  ctx: Pick<RequestContext, 'region' | 'accountId'> & { clock?: Pick<Clock, 'nowMs'> },
+  tableName: string,
+): Promise<TableRecord> {
   const table = await findTable(db, ctx, tableName);
   if (!table) throw tableNotFound();
+  if (ctx.clock && tableStatusAt(table, ctx.clock.nowMs()) === 'CREATING') throw tableNotFound();
   return table;
 }
 
@@ -216,6 +344,7 @@ export function checkCreateTable(input: CreateTableInput): asserts input is Chec
   checkGlobalIndexes(input, definitions, names);
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Descriptions
 
@@ -234,11 +363,44 @@ function throughputDescription(table: TableRecord, units?: { ReadCapacityUnits: 
   };
 }
 
-export function describeTable(
+const NO_STATISTICS: IndexStatistics = { itemCount: 0, sizeBytes: 0 };
+
+function globalIndexDescription(
   table: TableRecord,
-  stats: { itemCount: number; sizeBytes: number },
-  status: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' = 'ACTIVE',
-): TableDescription {
+  index: IndexRecord,
+  state: { status: GlobalSecondaryIndexDescription['IndexStatus']; backfilling?: boolean },
+  stats: IndexStatistics,
+): GlobalSecondaryIndexDescription {
+  const description: GlobalSecondaryIndexDescription = {
+    IndexName: index.IndexName,
+    KeySchema: index.KeySchema,
+    Projection: index.Projection,
+    IndexStatus: state.status,
+  };
+  // Only indexes added by UpdateTable carry Backfilling, and only while they are being created.
+  if (state.backfilling !== undefined) description.Backfilling = state.backfilling;
+  description.ProvisionedThroughput = throughputDescription(table, index.ProvisionedThroughput ?? { ReadCapacityUnits: 0, WriteCapacityUnits: 0 });
+  description.IndexSizeBytes = stats.sizeBytes;
+  description.ItemCount = stats.itemCount;
+  description.IndexArn = indexArn(table, index.IndexName);
+  return description;
+}
+
+export interface TableStatistics {
+  itemCount: number;
+  sizeBytes: number;
+  /** Per secondary index name; indexes missing here report 0. */
+  indexes?: Map<string, IndexStatistics>;
+}
+
+/**
+ * The TableDescription at `nowMs`. `answerStatus` is the status an operation's own answer shows
+ * (CreateTable's CREATING, UpdateTable's UPDATING, DeleteTable's DELETING) whatever the timings.
+ */
+export function describeTable(table: TableRecord, stats: TableStatistics, nowMs: number, answerStatus?: TableStatus): TableDescription {
+  const computed = tableStatusAt(table, nowMs);
+  const status: TableStatus = answerStatus ?? (computed === 'GONE' ? 'DELETING' : computed);
+  const indexStats = (name: string) => stats.indexes?.get(name) ?? NO_STATISTICS;
   const description: TableDescription = {
     AttributeDefinitions: table.AttributeDefinitions,
     TableName: table.TableName,
@@ -263,25 +425,24 @@ export function describeTable(
       IndexName: index.IndexName,
       KeySchema: index.KeySchema,
       Projection: index.Projection,
-      IndexSizeBytes: 0,
-      ItemCount: 0,
+      IndexSizeBytes: indexStats(index.IndexName).sizeBytes,
+      ItemCount: indexStats(index.IndexName).itemCount,
       IndexArn: indexArn(table, index.IndexName),
     }));
   }
-  if (table.GlobalSecondaryIndexes) {
-    description.GlobalSecondaryIndexes = table.GlobalSecondaryIndexes.map((index) => ({
-      IndexName: index.IndexName,
-      KeySchema: index.KeySchema,
-      Projection: index.Projection,
-      IndexStatus: status === 'CREATING' ? 'CREATING' : 'ACTIVE',
-      ProvisionedThroughput: throughputDescription(table, index.ProvisionedThroughput ?? { ReadCapacityUnits: 0, WriteCapacityUnits: 0 }),
-      IndexSizeBytes: 0,
-      ItemCount: 0,
-      IndexArn: indexArn(table, index.IndexName),
-    }));
-  }
-  if (table.StreamSpecification?.StreamEnabled && table.LatestStreamLabel) {
+  const globals = [
+    // Indexes created with the table are CREATING while the table is.
+    ...(table.GlobalSecondaryIndexes ?? []).map((index) => {
+      const state = status === 'CREATING' ? { status: 'CREATING' as const } : globalIndexState(index, nowMs);
+      return globalIndexDescription(table, index, state, indexStats(index.IndexName));
+    }),
+    ...deletingIndexes(table, nowMs).map((index) => globalIndexDescription(table, index, { status: 'DELETING' }, NO_STATISTICS)),
+  ];
+  if (globals.length) description.GlobalSecondaryIndexes = globals;
+  if (table.StreamSpecification?.StreamEnabled) {
     description.StreamSpecification = table.StreamSpecification as TableDescription['StreamSpecification'];
+  }
+  if (table.LatestStreamLabel) {
     description.LatestStreamLabel = table.LatestStreamLabel;
     description.LatestStreamArn = `${table.TableArn}/stream/${table.LatestStreamLabel}`;
   }
@@ -290,12 +451,33 @@ export function describeTable(
   return description;
 }
 
-async function describe(db: DocOps, ctx: RequestContext, table: TableRecord, status?: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING') {
-  return describeTable(table, await tableStatistics(db, locationOf(ctx, table.TableName)), status);
+async function statisticsOf(db: DocOps, ctx: RequestContext, table: TableRecord): Promise<TableStatistics> {
+  const loc = locationOf(ctx, table.TableName);
+  const stats = await tableStatistics(db, loc);
+  return { ...stats, indexes: await indexStatistics(db, loc, table, tableKeySchema(table)) };
+}
+
+async function describe(db: DocOps, ctx: RequestContext, table: TableRecord, answerStatus?: TableStatus) {
+  return describeTable(table, await statisticsOf(db, ctx, table), ctx.clock.nowMs(), answerStatus);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Operations
+// Refusals while a table changes
+
+function inUse(detail: string): Error {
+  return new ResourceInUseException(`Attempt to change a resource which is still in use: ${detail}`);
+}
+
+function tableBeingCreated(name: string): Error {
+  return inUse(`Table is being created: ${name}`);
+}
+
+function tableBeingDeleted(name: string): Error {
+  return inUse(`Table is being deleted: ${name}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CreateTable, DescribeTable, ListTables
 
 function indexRecord(index: LocalSecondaryIndex | GlobalSecondaryIndex): IndexRecord {
   const record: IndexRecord = { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection };
@@ -326,6 +508,7 @@ export async function createTable(ctx: RequestContext, input: CreateTableInput) 
     NumberOfDecreasesToday: 0,
     DeletionProtectionEnabled: input.DeletionProtectionEnabled ?? false,
     Tags: input.Tags ?? [],
+    Transition: { status: 'CREATING', until: now.getTime() + timings.tableCreatingMs },
   };
   if (onDemand) record.LastUpdateToPayPerRequestDateTime = now.toISOString();
   if (input.LocalSecondaryIndexes) record.LocalSecondaryIndexes = input.LocalSecondaryIndexes.map(indexRecord);
@@ -334,148 +517,239 @@ export async function createTable(ctx: RequestContext, input: CreateTableInput) 
     record.StreamSpecification = { StreamEnabled: true, StreamViewType: input.StreamSpecification.StreamViewType };
     record.LatestStreamLabel = streamLabel(now);
   }
-  if (input.SSESpecification?.Enabled) {
-    record.KmsKeyArn = input.SSESpecification.KMSMasterKeyId?.startsWith('arn:')
-      ? input.SSESpecification.KMSMasterKeyId
-      : `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/${input.SSESpecification.KMSMasterKeyId ?? randomUUID()}`;
-  }
+  if (input.SSESpecification?.Enabled) record.KmsKeyArn = kmsKeyArn(ctx, input.SSESpecification.KMSMasterKeyId);
   if (input.TableClass) record.TableClass = input.TableClass;
   await ctx.store.transaction(async (tx) => {
-    if (await findTable(tx, ctx, input.TableName)) throw tableAlreadyExists(input.TableName);
+    const existing = await readTableDocument(tx, ctx, input.TableName);
+    const existingStatus = existing && tableStatusAt(existing, now.getTime());
+    if (existingStatus === 'CREATING') throw tableBeingCreated(input.TableName);
+    if (existingStatus && existingStatus !== 'GONE') throw tableAlreadyExists(input.TableName);
     await tx.put(docKey(ctx, input.TableName), record);
     // Items of an earlier table with this name are removed with it; this guards against leftovers.
     await removeAllItems(tx, locationOf(ctx, input.TableName));
   });
-  return { TableDescription: describeTable(record, { itemCount: 0, sizeBytes: 0 }, 'CREATING') };
+  return { TableDescription: describeTable(record, { itemCount: 0, sizeBytes: 0 }, now.getTime(), 'CREATING') };
+}
+
+function kmsKeyArn(ctx: RequestContext, keyId: string | undefined): string {
+  return keyId?.startsWith('arn:') ? keyId : `arn:aws:kms:${ctx.region}:${ctx.accountId}:key/${keyId ?? randomUUID()}`;
 }
 
 export async function describeTableOp(ctx: RequestContext, input: DescribeTableInput) {
-  const table = await findTable(ctx.store, ctx, input.TableName);
-  if (!table) throw namedTableNotFound(input.TableName);
+  const table = await readTableDocument(ctx.store, ctx, input.TableName);
+  if (!table || tableStatusAt(table, ctx.clock.nowMs()) === 'GONE') throw namedTableNotFound(input.TableName);
   return { Table: await describe(ctx.store, ctx, table) };
 }
 
+/** Table names in order, DELETING tables included (as on AWS) and deleted ones left out. */
 export async function listTables(ctx: RequestContext, input: ListTablesInput) {
   const limit = input.Limit ?? 100;
-  const docs = await ctx.store.list<TableRecord>({
-    kind: TABLE_KIND,
-    account: ctx.accountId,
-    region: ctx.region,
-    after: input.ExclusiveStartTableName,
-    limit: limit + 1,
-  });
-  const names = docs.slice(0, limit).map((d) => d.key.id);
-  return docs.length > limit ? { TableNames: names, LastEvaluatedTableName: names[names.length - 1] } : { TableNames: names };
+  const nowMs = ctx.clock.nowMs();
+  const names: string[] = [];
+  let after = input.ExclusiveStartTableName;
+  let more = true;
+  while (more && names.length <= limit) {
+    const docs = await ctx.store.list<TableRecord>({ kind: TABLE_KIND, account: ctx.accountId, region: ctx.region, after, limit: limit + 1 });
+    for (const doc of docs) if (tableStatusAt(doc.value, nowMs) !== 'GONE') names.push(doc.key.id);
+    more = docs.length === limit + 1;
+    after = docs[docs.length - 1]?.key.id;
+  }
+  const page = names.slice(0, limit);
+  return names.length > limit ? { TableNames: page, LastEvaluatedTableName: page[page.length - 1] } : { TableNames: page };
 }
+
+// ---------------------------------------------------------------------------------------------
+// DeleteTable
 
 export async function deleteTable(ctx: RequestContext, input: DeleteTableInput) {
   return ctx.store.transaction(async (tx) => {
-    const table = await findTable(tx, ctx, input.TableName);
-    if (!table) throw namedTableNotFound(input.TableName);
+    const nowMs = ctx.clock.nowMs();
+    const table = await readTableDocument(tx, ctx, input.TableName);
+    const status = table && tableStatusAt(table, nowMs);
+    if (!table || status === 'GONE') throw namedTableNotFound(input.TableName);
+    if (status === 'CREATING') throw tableBeingCreated(input.TableName);
+    if (status === 'DELETING') throw tableBeingDeleted(input.TableName);
+    if (status === 'UPDATING') throw inUse(`Table: ${input.TableName} is in the process of being updated.`);
+    const busy = indexesInTransition(table, nowMs);
+    if (busy.creating.length || busy.updating.length || busy.deleting.length) {
+      throw inUse('Cannot delete table while indexes are being created, updated, or deleted.');
+    }
     if (table.DeletionProtectionEnabled) {
-      throw new ResourceInUseException('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
+      throw validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
     }
     const description = await describe(tx, ctx, table, 'DELETING');
-    await tx.delete(docKey(ctx, input.TableName));
     await removeAllItems(tx, locationOf(ctx, input.TableName));
+    if (timings.tableDeletingMs > 0) {
+      await tx.put(docKey(ctx, input.TableName), { ...table, GoneAt: nowMs + timings.tableDeletingMs });
+    } else {
+      await tx.delete(docKey(ctx, input.TableName));
+    }
     return { TableDescription: description };
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// UpdateTable
+
+const NOTHING_TO_UPDATE =
+  'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, ' +
+  'MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required';
+
+/** The members that make an UpdateTable do something (AttributeDefinitions alone does not). */
+function changesAsked(input: UpdateTableInput): string[] {
+  const members = ['ProvisionedThroughput', 'BillingMode', 'StreamSpecification', 'GlobalSecondaryIndexUpdates', 'SSESpecification', 'DeletionProtectionEnabled', 'TableClass'] as const;
+  return members.filter((m) => input[m] !== undefined);
+}
+
+/** Checks that need only the request, in DynamoDB's order, before the table is read. */
+export function checkUpdateTable(input: UpdateTableInput): void {
+  const asked = changesAsked(input);
+  if (asked.length === 0) throw validation(NOTHING_TO_UPDATE);
+  // These settings change alone.
+  if (input.DeletionProtectionEnabled !== undefined && asked.length > 1) {
+    throw invalidParameter('DeletionProtection modification must be the only operation in the request');
+  }
+  if (input.TableClass !== undefined && asked.length > 1) throw invalidParameter('TableClass modification must be the only operation in the request');
+  if (input.SSESpecification !== undefined && asked.length > 1) {
+    throw invalidParameter('Server-Side Encryption modification must be the only operation in the request');
+  }
+  if (input.BillingMode === 'PROVISIONED' && !input.ProvisionedThroughput) {
+    throw invalidParameter('ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
+  }
+  if (input.ProvisionedThroughput) checkUnitBounds(input.ProvisionedThroughput.ReadCapacityUnits, input.ProvisionedThroughput.WriteCapacityUnits);
+  const stream = input.StreamSpecification;
+  if (stream?.StreamEnabled && !stream.StreamViewType) throw invalidParameter('If stream is being enabled then UpdateViewType is required');
+  if (stream && !stream.StreamEnabled && stream.StreamViewType) {
+    throw invalidParameter('If stream is being disabled, then UpdateViewType must not be specified');
+  }
+  checkGlobalIndexUpdatesShape(input);
+}
+
+/** A table that is not ACTIVE refuses UpdateTable, worded by what it is busy with. */
+function refuseUnlessActive(table: TableRecord, status: TableStatus, input: UpdateTableInput): void {
+  const name = table.TableName;
+  if (status === 'CREATING') throw tableBeingCreated(name);
+  if (status === 'DELETING') throw tableBeingDeleted(name);
+  if (status !== 'UPDATING') return;
+  const transition = table.Transition!;
+  if (transition.reason === 'iops') throw inUse(`Table IOPS are currently being updated. Table: ${name}`);
+  if (transition.reason === 'stream') {
+    throw inUse(`A stream status change is currently in progress. Table: ${name} Stream: ${table.LatestStreamLabel} Operation: ${transition.streamOperation}`);
+  }
+  // While a new index is allocated, index requests get the index rules' answers (indexes.ts).
+  const onlyIndexUpdates = changesAsked(input).every((m) => m === 'GlobalSecondaryIndexUpdates');
+  if (transition.reason === 'index' && onlyIndexUpdates) return;
+  throw inUse(`Table is being updated: ${name}`);
+}
+
+/** Throughput and stream changes wait for index creations and deletions to finish. */
+function refuseWhileIndexesChange(table: TableRecord, input: UpdateTableInput, nowMs: number): void {
+  const busy = indexesInTransition(table, nowMs);
+  const iops = input.ProvisionedThroughput !== undefined || (input.BillingMode !== undefined && input.BillingMode !== table.BillingMode);
+  const what = iops ? "Can't change table IOPS" : input.StreamSpecification ? "Can't change stream status" : undefined;
+  if (!what) return;
+  if (busy.creating.length) throw inUse(`${what} when an index is being created. Table: ${table.TableName} Indexes: [${busy.creating.join(', ')}]`);
+  if (busy.deleting.length) throw inUse(`${what} when an index is being deleted. Table: ${table.TableName} Indexes: [${busy.deleting.join(', ')}]`);
+}
+
+function applyBillingAndThroughput(table: TableRecord, updated: TableRecord, input: UpdateTableInput, nowIso: string): boolean {
+  const switching = input.BillingMode !== undefined && input.BillingMode !== table.BillingMode;
+  if (input.ProvisionedThroughput && (input.BillingMode ?? table.BillingMode) === 'PAY_PER_REQUEST') {
+    throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+  }
+  if (switching && input.BillingMode === 'PROVISIONED') {
+    // Every GSI needs its own throughput in the same request.
+    const given = new Set((input.GlobalSecondaryIndexUpdates ?? []).filter((u) => u.Update?.ProvisionedThroughput).map((u) => u.Update!.IndexName));
+    const missing = (table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).filter((n) => !given.has(n));
+    if (missing.length) throw invalidParameter(`ProvisionedThroughput must be specified for index: ${missing.join(',')}`);
+  }
+  if (switching) {
+    updated.BillingMode = input.BillingMode!;
+    if (input.BillingMode === 'PAY_PER_REQUEST') updated.LastUpdateToPayPerRequestDateTime = nowIso;
+  }
+  const throughput = input.ProvisionedThroughput;
+  if (!throughput) return switching;
+  const { ReadCapacityUnits: read, WriteCapacityUnits: write } = throughput;
+  if (!switching && read === table.ReadCapacityUnits && write === table.WriteCapacityUnits) {
+    throw validation(
+      `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+    );
+  }
+  if (!switching) {
+    if (read > table.ReadCapacityUnits || write > table.WriteCapacityUnits) updated.LastIncreaseDateTime = nowIso;
+    if (read < table.ReadCapacityUnits || write < table.WriteCapacityUnits) {
+      updated.LastDecreaseDateTime = nowIso;
+      updated.NumberOfDecreasesToday = table.NumberOfDecreasesToday + 1;
+    }
+  }
+  updated.ReadCapacityUnits = read;
+  updated.WriteCapacityUnits = write;
+  return true;
+}
+
+/** Enables or disables the stream; returns the operation for the UPDATING period's wording. */
+function applyStream(table: TableRecord, updated: TableRecord, input: UpdateTableInput, now: Date): 'ENABLE' | 'DISABLE' | undefined {
+  const stream = input.StreamSpecification;
+  if (!stream) return undefined;
+  const enabled = table.StreamSpecification?.StreamEnabled === true;
+  if (stream.StreamEnabled) {
+    if (enabled) throw validation(`Table already has an enabled stream: TableName: ${table.TableName}`);
+    updated.StreamSpecification = { StreamEnabled: true, StreamViewType: stream.StreamViewType };
+    updated.LatestStreamLabel = streamLabel(now);
+    return 'ENABLE';
+  }
+  if (!enabled) throw validation(`Table has no stream to disable: TableName: ${table.TableName}`);
+  updated.StreamSpecification = undefined;
+  return 'DISABLE';
+}
+
 export async function updateTable(ctx: RequestContext, input: UpdateTableInput) {
+  checkUpdateTable(input);
   return ctx.store.transaction(async (tx) => {
-    const table = await findTable(tx, ctx, input.TableName);
-    if (!table) throw namedTableNotFound(input.TableName);
-    const now = ctx.clock.now().toISOString();
-    const updated: TableRecord = { ...table };
-    let changed = false;
-    if (input.BillingMode && input.BillingMode !== table.BillingMode) {
-      if (input.BillingMode === 'PROVISIONED' && !input.ProvisionedThroughput) {
-        throw invalidParameter('ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
-      }
-      updated.BillingMode = input.BillingMode;
-      updated.LastUpdateToPayPerRequestDateTime = now;
-      changed = true;
-    }
-    if (input.ProvisionedThroughput) {
-      if (updated.BillingMode === 'PAY_PER_REQUEST') {
-        throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
-      }
-      const { ReadCapacityUnits: read, WriteCapacityUnits: write } = input.ProvisionedThroughput;
-      checkUnitBounds(read, write);
-      if (table.BillingMode === 'PROVISIONED' && read === table.ReadCapacityUnits && write === table.WriteCapacityUnits && !input.BillingMode) {
-        throw validation(
-          `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: ${read}. Requested ReadCapacityUnits: ${read}. Current WriteCapacityUnits provisioned for the table: ${write}. Requested WriteCapacityUnits: ${write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
-        );
-      }
-      if (read > table.ReadCapacityUnits || write > table.WriteCapacityUnits) updated.LastIncreaseDateTime = now;
-      if (read < table.ReadCapacityUnits || write < table.WriteCapacityUnits) {
-        updated.LastDecreaseDateTime = now;
-        updated.NumberOfDecreasesToday = table.NumberOfDecreasesToday + 1;
-      }
-      updated.ReadCapacityUnits = read;
-      updated.WriteCapacityUnits = write;
-      changed = true;
-    }
-    if (input.DeletionProtectionEnabled !== undefined) {
-      updated.DeletionProtectionEnabled = input.DeletionProtectionEnabled;
-      changed = true;
-    }
-    if (input.TableClass) {
-      updated.TableClass = input.TableClass;
-      changed = true;
-    }
-    if (input.StreamSpecification) {
-      updated.StreamSpecification = input.StreamSpecification.StreamEnabled
-        ? { StreamEnabled: true, StreamViewType: input.StreamSpecification.StreamViewType }
-        : undefined;
-      updated.LatestStreamLabel = input.StreamSpecification.StreamEnabled ? streamLabel(ctx.clock.now()) : table.LatestStreamLabel;
-      changed = true;
-    }
-    if (input.GlobalSecondaryIndexUpdates) {
-      applyGlobalIndexUpdates(updated, input);
-      changed = true;
-    }
-    if (!changed) throw validation('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+    const now = ctx.clock.now();
+    const nowMs = now.getTime();
+    const table = await readTableDocument(tx, ctx, input.TableName);
+    const status = table && tableStatusAt(table, nowMs);
+    if (!table || status === 'GONE') throw namedTableNotFound(input.TableName);
+    refuseUnlessActive(table, status!, input);
+    refuseWhileIndexesChange(table, input, nowMs);
+
+    const updated: TableRecord = { ...table, Transition: undefined };
+    const iops = applyBillingAndThroughput(table, updated, input, now.toISOString());
+    const streamOperation = applyStream(table, updated, input, now);
+    if (input.DeletionProtectionEnabled !== undefined) updated.DeletionProtectionEnabled = input.DeletionProtectionEnabled;
+    if (input.TableClass) updated.TableClass = input.TableClass;
+    if (input.SSESpecification) updated.KmsKeyArn = input.SSESpecification.Enabled ? kmsKeyArn(ctx, input.SSESpecification.KMSMasterKeyId) : undefined;
+    const indexes = input.GlobalSecondaryIndexUpdates
+      ? applyGlobalIndexUpdates(updated, input, { nowMs, timings, checks: { keySchema: checkKeySchemaShape, projection: checkProjection } })
+      : undefined;
+
+    updated.Transition = updatingPeriod(updated, nowMs, { iops, streamOperation, indexes });
     await tx.put(docKey(ctx, input.TableName), updated);
     return { TableDescription: await describe(tx, ctx, updated, 'UPDATING') };
   });
 }
 
-function applyGlobalIndexUpdates(table: TableRecord, input: UpdateTableInput): void {
-  let indexes = [...(table.GlobalSecondaryIndexes ?? [])];
-  const definitions = [...table.AttributeDefinitions];
-  for (const definition of input.AttributeDefinitions ?? []) {
-    if (!definitions.some((d) => d.AttributeName === definition.AttributeName)) definitions.push(definition);
+/** How long the table stays UPDATING after this change, and why. */
+function updatingPeriod(
+  updated: TableRecord,
+  nowMs: number,
+  change: { iops: boolean; streamOperation?: 'ENABLE' | 'DISABLE'; indexes?: { created: boolean; deleted: boolean; updated: boolean } },
+): TableTransition {
+  if (change.indexes?.created) {
+    // The table is UPDATING while the new index's resources are allocated, ACTIVE while it backfills.
+    const created = updated.GlobalSecondaryIndexes!.find((i) => i.Transition?.kind === 'create' && i.Transition.backfillAt! > nowMs);
+    return { status: 'UPDATING', until: created?.Transition?.backfillAt ?? nowMs + timings.indexAllocationMs, reason: 'index' };
   }
-  for (const update of input.GlobalSecondaryIndexUpdates ?? []) {
-    if (update.Create) {
-      const create = update.Create;
-      if (indexes.some((i) => i.IndexName === create.IndexName) || table.LocalSecondaryIndexes?.some((i) => i.IndexName === create.IndexName)) {
-        throw validation(`One or more parameter values were invalid: Duplicate index name: ${create.IndexName}`);
-      }
-      checkKeySchemaShape(create.KeySchema, definitions.map((d) => d.AttributeName));
-      indexes.push(indexRecord(create as GlobalSecondaryIndex));
-    } else if (update.Delete) {
-      const name = update.Delete.IndexName;
-      if (!indexes.some((i) => i.IndexName === name)) {
-        throw new ResourceNotFoundException(`Requested resource not found: Index: ${name} not found`);
-      }
-      indexes = indexes.filter((i) => i.IndexName !== name);
-    } else if (update.Update) {
-      const target = indexes.find((i) => i.IndexName === update.Update!.IndexName);
-      if (!target) throw new ResourceNotFoundException(`Requested resource not found: Index: ${update.Update.IndexName} not found`);
-      if (update.Update.ProvisionedThroughput) {
-        target.ProvisionedThroughput = {
-          ReadCapacityUnits: update.Update.ProvisionedThroughput.ReadCapacityUnits,
-          WriteCapacityUnits: update.Update.ProvisionedThroughput.WriteCapacityUnits,
-        };
-      }
-    }
-  }
-  table.AttributeDefinitions = definitions;
-  table.GlobalSecondaryIndexes = indexes.length ? indexes : undefined;
+  if (change.indexes?.deleted) return { status: 'UPDATING', until: nowMs + timings.tableUpdatingMs, reason: 'index' };
+  if (change.streamOperation) return { status: 'UPDATING', until: nowMs + timings.tableUpdatingMs, reason: 'stream', streamOperation: change.streamOperation };
+  if (change.iops) return { status: 'UPDATING', until: nowMs + timings.tableUpdatingMs, reason: 'iops' };
+  if (change.indexes?.updated) return { status: 'UPDATING', until: nowMs + timings.indexUpdatingMs, reason: 'iops' };
+  return { status: 'UPDATING', until: nowMs + timings.tableUpdatingMs, reason: 'other' };
 }
+
+// ---------------------------------------------------------------------------------------------
+// DescribeLimits, DescribeEndpoints
 
 export function describeLimits() {
   return {
