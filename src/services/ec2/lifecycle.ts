@@ -356,12 +356,17 @@ export async function associateIamInstanceProfile(ctx: RequestContext, input: As
     if (found.IamInstanceProfile) throw ec2Error('IncorrectState', `There is an existing association for instance ${found.InstanceId}`);
     const updated: InstanceRecord = {
       ...found,
-      IamInstanceProfile: { Arn: resolved.profile.Arn, Id: resolved.profile.InstanceProfileId, AssociationId: newComputeId('iip-assoc'), ...(resolved.role ? { RoleArn: resolved.role.Arn } : {}) },
+      IamInstanceProfile: newProfileAssociation(resolved),
     };
     await db.put('instance', found.InstanceId, updated);
     return updated;
   });
   return { IamInstanceProfileAssociation: associationOf(instance, 'associating') };
+}
+
+/** A fresh association of an instance with a resolved instance profile (and its role, if any). */
+function newProfileAssociation(resolved: Awaited<ReturnType<typeof requireInstanceProfile>>): NonNullable<InstanceRecord['IamInstanceProfile']> {
+  return { Arn: resolved.profile.Arn, Id: resolved.profile.InstanceProfileId, AssociationId: newComputeId('iip-assoc'), ...(resolved.role ? { RoleArn: resolved.role.Arn } : {}) };
 }
 
 export async function replaceIamInstanceProfileAssociation(ctx: RequestContext, input: ReplaceIamInstanceProfileAssociationRequest) {
@@ -371,7 +376,7 @@ export async function replaceIamInstanceProfileAssociation(ctx: RequestContext, 
     const found = await instanceByAssociation(db, input.AssociationId!, nowMs);
     const updated: InstanceRecord = {
       ...found,
-      IamInstanceProfile: { Arn: resolved.profile.Arn, Id: resolved.profile.InstanceProfileId, AssociationId: newComputeId('iip-assoc'), ...(resolved.role ? { RoleArn: resolved.role.Arn } : {}) },
+      IamInstanceProfile: newProfileAssociation(resolved),
     };
     await db.put('instance', found.InstanceId, updated);
     return updated;
