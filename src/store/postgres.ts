@@ -7,7 +7,9 @@
  * COMMITTED under a transaction-scoped advisory lock: a serializable snapshot would be taken before
  * the lock is granted and miss the ledger row of the process that held it.
  */
-import pg from 'pg';
+// Types only at load time: the pg module itself is imported when a PostgreSQL store is opened, so
+// the embedded (SQLite) default does not pay for loading it at start-up.
+import type pg from 'pg';
 import type { Dialect, Driver, Executor, Row, TransactionMode } from './driver.ts';
 import { StoreConflictError, StoreUnavailableError } from './errors.ts';
 import { AsyncMutex } from './mutex.ts';
@@ -52,7 +54,8 @@ const BACKOFF_BASE_MS = 4;
 const BACKOFF_CAP_MS = 200;
 
 export async function openPostgresDriver(options: PostgresOptions): Promise<Driver> {
-  const pool = new pg.Pool({
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 10_000,

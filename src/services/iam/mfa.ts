@@ -3,7 +3,6 @@
  * with one step of drift either way. `verifyTotp` is exported for STS (GetSessionToken with MFA).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import QRCode from 'qrcode';
 import { AwsError } from '../../core/errors.ts';
 import type { RequestContext } from '../../core/context.ts';
 import type {
@@ -148,6 +147,8 @@ export async function createVirtualMfaDevice(ctx: RequestContext, input: CreateV
     return loadAccount(tx, ctx.accountId);
   });
   const accountName = account.Aliases[0] ?? ctx.accountId;
+  // Loaded on first use: only CreateVirtualMFADevice needs it, and it costs start-up time.
+  const { default: QRCode } = await import('qrcode');
   const png = await QRCode.toBuffer(otpauthUri(input.VirtualMFADeviceName, accountName, seed), { type: 'png' });
   const device: Record<string, unknown> = { SerialNumber: serial, Base32StringSeed: Buffer.from(seed, 'ascii'), QRCodePNG: png };
   if (tags.length > 0) device.Tags = tags;
