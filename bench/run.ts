@@ -186,7 +186,8 @@ async function main(): Promise<void> {
   if (errors) console.log(`\n${errors} requests failed during load (see stderr).`);
 
   // 4. DynamoDB beside dynalite and moto (bench/dynamodb.bench.ts): its own table, one column per server.
-  console.log(dynamoDBMarkdown(await benchDynamoDB()));
+  // BENCH_SKIP_DYNAMODB=1 runs the core section alone (repeat runs to see the machine's spread).
+  if (!process.env.BENCH_SKIP_DYNAMODB) console.log(dynamoDBMarkdown(await benchDynamoDB()));
 }
 
 await main();
