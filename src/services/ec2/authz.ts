@@ -11,8 +11,9 @@ import type { AuthzCall, AuthzTarget, OperationAuthz, ServiceAuthz } from '../..
 import type { ContextValue } from '../../iam/policy/context.ts';
 import type { Tag, TagSpecification } from '../../generated/ec2/types.ts';
 import { readDb } from './db.ts';
-import { ec2Arn, kindOfId, type Ec2Kind } from './ids.ts';
+import { ec2Arn, taggableArn, type Ec2Kind } from './ids.ts';
 import { computeAuthz } from './compute-authz.ts';
+import { findTaggable } from './tags.ts';
 
 /** A resource an operation names: its kind and the input member that holds its id, or NEW for created ones. */
 type ResourceRef = readonly [Ec2Kind, string];
@@ -116,19 +117,28 @@ function onResources(operation: string, refs: readonly ResourceRef[]): Operation
   };
 }
 
-/** CreateTags and DeleteTags apply to every resource they name. */
+/**
+ * CreateTags and DeleteTags apply to every resource they name, on its own ARN (images and
+ * snapshots without an account, key pairs by key name) with its tags as condition keys.
+ */
 function onTaggedResources(operation: 'CreateTags' | 'DeleteTags'): OperationAuthz {
   const action = `ec2:${operation}`;
   return async (call) => {
+    const { ctx } = call;
     const ids = (call.input.Resources as string[] | undefined) ?? [];
     const tags = (call.input.Tags as Tag[] | undefined) ?? [];
+    const extra = operation === 'CreateTags' ? requestTagContext(tags) : tags.length > 0 ? { 'aws:TagKeys': tags.map((t) => t.Key ?? '') } : {};
     const targets: AuthzTarget[] = [];
     for (const id of ids) {
-      const kind = kindOfId(id);
-      if (!kind) continue;
-      const target = await existingResourceTarget(call, action, kind, id);
-      const extra = operation === 'CreateTags' ? requestTagContext(tags) : tags.length > 0 ? { 'aws:TagKeys': tags.map((t) => t.Key ?? '') } : {};
-      targets.push({ ...target, context: { ...target.context, ...extra } });
+      const found = await findTaggable(ctx, id).catch(() => undefined);
+      if (!found) continue;
+      const context: Record<string, ContextValue> = { 'ec2:Region': ctx.region };
+      for (const t of found.doc?.Tags ?? []) {
+        context[`ec2:ResourceTag/${t.Key}`] = t.Value ?? '';
+        context[`aws:ResourceTag/${t.Key}`] = t.Value ?? '';
+      }
+      const name = found.kind === 'key-pair' && typeof found.doc?.KeyName === 'string' ? found.doc.KeyName : id;
+      targets.push({ action, resource: taggableArn(ctx.region, ctx.accountId, found.kind, name), context: { ...context, ...extra } });
     }
     return targets;
   };

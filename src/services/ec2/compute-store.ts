@@ -1,8 +1,8 @@
 /**
  * Where EC2's compute resources live in the store: instances, EBS volumes and snapshots, the
  * account's own images (AMIs) and key pairs, one document each keyed (`ec2:<kind>`, account,
- * region, id) like the networking documents of db.ts. Kept apart from db.ts's `Ec2Kind` so the
- * networking slice's tables (tags, ids) do not have to know about these kinds.
+ * region, id) like the networking documents of db.ts. Kept apart from db.ts's `Ec2Kind`; the
+ * tagging operations reach both through ids.ts's `TaggableKind`.
  */
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../core/context.ts';

@@ -3,6 +3,7 @@
  * the long format every resource has used since 2018.
  */
 import { randomBytes } from 'node:crypto';
+import { computeArn, type ComputeKind } from './compute-store.ts';
 
 export type Ec2Kind = 'vpc' | 'subnet' | 'igw' | 'rtb' | 'acl' | 'sg' | 'eipalloc' | 'nat';
 
@@ -44,8 +45,33 @@ export const ARN_RESOURCE_TYPE: Record<Ec2Kind, string> = {
   nat: 'natgateway',
 };
 
+/**
+ * Every kind CreateTags, DeleteTags and DescribeTags reach ("Tag your Amazon EC2 resources"): the
+ * networking kinds above and the compute kinds of compute-store.ts.
+ */
+export type TaggableKind = Ec2Kind | ComputeKind;
+
+const COMPUTE_PREFIXES: Record<string, ComputeKind> = { i: 'instance', vol: 'volume', snap: 'snapshot', ami: 'image', key: 'key-pair' };
+
+/** The taggable kind an id's prefix names ('i-…' → instance, 'vpc-…' → vpc), or undefined. */
+export function taggableKindOfId(id: string): TaggableKind | undefined {
+  return COMPUTE_PREFIXES[id.slice(0, id.indexOf('-'))] ?? kindOfId(id);
+}
+
+export function isComputeKind(kind: TaggableKind): kind is ComputeKind {
+  return Object.values(COMPUTE_PREFIXES).includes(kind as ComputeKind);
+}
+
+/**
+ * A taggable resource's ARN: networking kinds as ec2Arn, compute kinds as computeArn (images and
+ * snapshots without an account). `name` is the id, except a key pair's, which its ARN names by key name.
+ */
+export function taggableArn(region: string, account: string, kind: TaggableKind, name: string): string {
+  return isComputeKind(kind) ? computeArn(region, account, kind, name) : ec2Arn(region, account, kind, name);
+}
+
 /** DescribeTags' resource-type for each kind. */
-export const TAG_RESOURCE_TYPE: Record<Ec2Kind, string> = {
+export const TAG_RESOURCE_TYPE: Record<TaggableKind, string> = {
   vpc: 'vpc',
   subnet: 'subnet',
   igw: 'internet-gateway',
@@ -54,6 +80,11 @@ export const TAG_RESOURCE_TYPE: Record<Ec2Kind, string> = {
   sg: 'security-group',
   eipalloc: 'elastic-ip',
   nat: 'natgateway',
+  instance: 'instance',
+  volume: 'volume',
+  snapshot: 'snapshot',
+  image: 'image',
+  'key-pair': 'key-pair',
 };
 
 export function ec2Arn(region: string, account: string, kind: Ec2Kind | 'security-group-rule', id: string): string {
