@@ -15,6 +15,7 @@ import { compilePolicyDocument, type CompiledPolicy } from '../policy/compile.ts
 import { evaluate, type AuthzRequest, type PolicySet } from '../policy/evaluate.ts';
 import { accessDeniedMessage } from '../policy/messages.ts';
 import type { PrincipalInfo } from '../policy/compile.ts';
+import type { ContextValue } from '../policy/context.ts';
 import type { AuthzTarget, OperationAuthz } from './types.ts';
 import { accessDeniedError } from './denial.ts';
 import { globalContext } from './global-context.ts';
@@ -79,7 +80,7 @@ export function createIamAuthorizer(deps: IamAuthorizerDeps): IamAuthorizer {
       identity: compiled.identity,
       boundary: compiled.boundary,
       session: sessionPolicies(ctx.principal),
-      resource: resourceDoc && compilePolicyDocument(resourceDoc.document, resourceDoc.kind),
+      resource: resourceDoc && compiledResourcePolicy(resourceDoc.document, resourceDoc.kind),
       resourcePolicyRequired: target.resourcePolicyRequired,
     };
     const evaluation: AuthzRequest = {
@@ -87,12 +88,13 @@ export function createIamAuthorizer(deps: IamAuthorizerDeps): IamAuthorizer {
       action: target.action,
       resource: target.resource,
       resourceAccount: target.resourceAccount,
-      context: { ...globalContext(ctx, service.global === true, compiled.tags), ...target.context },
+      context: withTargetContext(globalContext(ctx, service.global === true, compiled.tags), target.context),
     };
     const decision = evaluate(evaluation, set);
+    if (decision.effect === 'Allow') return { allowed: true, message: '', decision };
     const shown = target.displayResource === undefined ? evaluation : { ...evaluation, resource: target.displayResource };
     const denial = target.plainDenial ? { ...decision, deniedBy: undefined } : decision;
-    return { allowed: decision.effect === 'Allow', message: decision.effect === 'Allow' ? '' : accessDeniedMessage(shown, denial), decision };
+    return { allowed: false, message: accessDeniedMessage(shown, denial), decision };
   }
 
   return {
@@ -120,6 +122,39 @@ export function operationAuthz(service: ServiceDefinition, operation: string): O
   if (entry) return entry;
   const prefix = table?.prefix ?? service.signingName;
   return () => [{ action: `${prefix}:${operation}`, resource: '*' }];
+}
+
+/**
+ * The operation's condition keys written over the global ones (same keys, order and values as
+ * `{ ...global, ...target }`), into the freshly built global context rather than a third object.
+ */
+function withTargetContext(global: Record<string, ContextValue>, target: Record<string, ContextValue> | undefined): Record<string, ContextValue> {
+  if (target === undefined) return global;
+  for (const key of Object.keys(target)) {
+    // A "__proto__" key would set the prototype with plain assignment; spreading defines it.
+    if (key === '__proto__') Object.defineProperty(global, key, { value: target[key], enumerable: true, writable: true, configurable: true });
+    else global[key] = target[key];
+  }
+  return global;
+}
+
+/**
+ * Resource policies (bucket, queue, trust policies) compiled once per distinct document and kind:
+ * the same few documents come back on every request for their resource. Bounded; a compile error
+ * is not cached, so it is thrown again for every request, as before.
+ */
+const resourcePolicies = new Map<string, Map<string, CompiledPolicy>>();
+const RESOURCE_POLICY_CACHE_LIMIT = 512;
+function compiledResourcePolicy(document: string, kind: 'resource' | 'trust'): CompiledPolicy {
+  let byDocument = resourcePolicies.get(kind);
+  if (!byDocument) resourcePolicies.set(kind, (byDocument = new Map()));
+  let compiled = byDocument.get(document);
+  if (!compiled) {
+    compiled = compilePolicyDocument(document, kind);
+    if (byDocument.size >= RESOURCE_POLICY_CACHE_LIMIT) byDocument.clear();
+    byDocument.set(document, compiled);
+  }
+  return compiled;
 }
 
 /** Session policies compiled per request: they are small and belong to one session. */

@@ -20,16 +20,38 @@ export function principalArn(p: Principal): string {
   return p.session?.roleArn ?? p.arn;
 }
 
+/**
+ * aws:CurrentTime has one-second precision, so the formatted string is reused until the second
+ * changes instead of formatting (and regex-trimming) a date per request.
+ */
+let formattedSecond = NaN;
+let formattedTime = '';
+function currentTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== formattedSecond) {
+    formattedTime = isoSeconds(new Date(second * 1000));
+    formattedSecond = second;
+  }
+  return formattedTime;
+}
+
+/** "2024-05-01T12:00:00Z": ISO 8601 without milliseconds, as AWS writes times in context keys. */
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const IPV4_MAPPED = '::ffff:';
+
 export function globalContext(ctx: RequestContext, global: boolean, principalTags: Record<string, string>): Record<string, ContextValue> {
   const p = ctx.principal;
-  const now = ctx.clock.now();
+  const nowMs = ctx.clock.now().getTime();
   const context: Record<string, ContextValue> = {
     // IAM is global: its calls count as us-east-1 whatever region the client signed for.
     'aws:RequestedRegion': global ? GLOBAL_REGION : ctx.region,
-    'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    'aws:EpochTime': Math.floor(now.getTime() / 1000),
+    'aws:CurrentTime': currentTime(nowMs),
+    'aws:EpochTime': Math.floor(nowMs / 1000),
     'aws:SecureTransport': ctx.request.secure,
-    'aws:SourceIp': ctx.sourceIp.replace(/^::ffff:/, ''),
+    'aws:SourceIp': ctx.sourceIp.startsWith(IPV4_MAPPED) ? ctx.sourceIp.slice(IPV4_MAPPED.length) : ctx.sourceIp,
     'aws:UserAgent': ctx.request.headers['user-agent'],
     'aws:ViaAWSService': false,
   };
@@ -45,11 +67,14 @@ export function globalContext(ctx: RequestContext, global: boolean, principalTag
     // Present only for temporary credentials: long-term keys leave the MFA keys absent, which
     // is what BoolIfExists / Null conditions in AWS's documented examples rely on.
     context['aws:MultiFactorAuthPresent'] = session.mfaAuthenticatedAt !== undefined;
-    if (session.mfaAuthenticatedAt) context['aws:MultiFactorAuthAge'] = Math.floor((now.getTime() - session.mfaAuthenticatedAt.getTime()) / 1000);
-    context['aws:TokenIssueTime'] = session.issuedAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (session.mfaAuthenticatedAt) context['aws:MultiFactorAuthAge'] = Math.floor((nowMs - session.mfaAuthenticatedAt.getTime()) / 1000);
+    context['aws:TokenIssueTime'] = isoSeconds(session.issuedAt);
     if (session.sourceIdentity) context['aws:SourceIdentity'] = session.sourceIdentity;
   }
-  const tags = { ...principalTags, ...(session?.tags ?? {}) };
-  for (const [key, value] of Object.entries(tags)) context[`aws:PrincipalTag/${key}`] = value;
+  // Session tags override the principal's tags of the same key (keeping that key's position), as
+  // merging the two maps first would; written directly, without the intermediate object.
+  for (const key of Object.keys(principalTags)) context[`aws:PrincipalTag/${key}`] = principalTags[key];
+  const sessionTags = session?.tags;
+  if (sessionTags) for (const key of Object.keys(sessionTags)) context[`aws:PrincipalTag/${key}`] = sessionTags[key];
   return context;
 }

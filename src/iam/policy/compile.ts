@@ -68,7 +68,15 @@ export interface CompiledPolicy {
   readonly statements: readonly CompiledStatement[];
   /** The statements that can match an action of this (lower-case) service, in document order. */
   statementsFor(lowerService: string): readonly CompiledStatement[];
+  /**
+   * The statements whose Action / NotAction element matches this (lower-case) action, in document
+   * order: statementsFor filtered by matchesAction, remembered per action.
+   */
+  statementsForAction(lowerAction: string, lowerService: string): readonly CompiledStatement[];
 }
+
+/** Distinct actions remembered per policy before its action index starts over. */
+const ACTION_INDEX_LIMIT = 512;
 
 export interface CompileOptions {
   /** Identifies the policy in decisions (a policy ARN, or "role/name/policy-name" for inline). */
@@ -102,12 +110,25 @@ export function compilePolicy(policy: ParsedPolicy, options: CompileOptions = {}
       }),
     );
   }
+  const statementsFor = (lowerService: string): readonly CompiledStatement[] => index.get(lowerService) ?? anyService;
+  // Whether a statement's Action matches depends on the action alone, and a principal's requests
+  // repeat a handful of actions: match each action once, then look the list up.
+  const byAction = new Map<string, readonly CompiledStatement[]>();
   return {
     id: options.id,
     kind: policy.kind,
     version: policy.version,
     statements,
-    statementsFor: (lowerService) => index.get(lowerService) ?? anyService,
+    statementsFor,
+    statementsForAction(lowerAction, lowerService) {
+      let list = byAction.get(lowerAction);
+      if (list === undefined) {
+        if (byAction.size >= ACTION_INDEX_LIMIT) byAction.clear();
+        list = statementsFor(lowerService).filter((s) => s.matchesAction(lowerAction, lowerService));
+        byAction.set(lowerAction, list);
+      }
+      return list;
+    },
   };
 }
 

@@ -132,10 +132,7 @@ function compileOne(operator: string, op: ParsedOperator, key: string, values: C
     return {
       operator,
       key,
-      evaluate: (context) => {
-        const absent = isAbsent(context.get(lowerKey));
-        return wantsAbsent.some((w) => w === absent);
-      },
+      evaluate: (context) => wantsAbsent.includes(isAbsent(context.get(lowerKey))),
     };
   }
   const anyMatches = compileValueTest(op, values, variables);
@@ -146,14 +143,21 @@ function compileOne(operator: string, op: ParsedOperator, key: string, values: C
     evaluate(context) {
       const raw = context.get(lowerKey);
       if (isAbsent(raw)) return absentResult(op);
-      const requestValues = Array.isArray(raw) ? raw : [raw as ContextScalar];
+      // Loops rather than every/some callbacks: no closure per evaluation on this hot path.
+      if (!Array.isArray(raw)) {
+        // One request value: every set qualifier reduces to testing it.
+        return op.set === 'none' ? anyMatches(raw as ContextScalar, context) !== op.negated : single(raw as ContextScalar, context);
+      }
       switch (op.set) {
         case 'ForAllValues':
-          return requestValues.every((v) => single(v, context));
+          for (let i = 0; i < raw.length; i++) if (!single(raw[i]!, context)) return false;
+          return true;
         case 'ForAnyValue':
-          return requestValues.some((v) => single(v, context));
+          for (let i = 0; i < raw.length; i++) if (single(raw[i]!, context)) return true;
+          return false;
         default: {
-          const positive = requestValues.some((v) => anyMatches(v, context));
+          let positive = false;
+          for (let i = 0; i < raw.length; i++) if (anyMatches(raw[i]!, context)) { positive = true; break; }
           return op.negated ? !positive : positive;
         }
       }
@@ -211,8 +215,10 @@ function compileValueTest(op: ParsedOperator, values: ConditionValue[], variable
     case 'ip': {
       const ranges = values.map((v) => parseCidr(String(v))).filter((r): r is Cidr => r !== undefined);
       return (v) => {
-        const ip = parseIp(scalarToString(v));
-        return ip !== undefined && ranges.some((r) => cidrContains(r, ip));
+        const ip = parseIpCached(scalarToString(v));
+        if (ip === undefined) return false;
+        for (let i = 0; i < ranges.length; i++) if (cidrContains(ranges[i]!, ip)) return true;
+        return false;
       };
     }
     case 'null':
@@ -242,7 +248,8 @@ function stringTest(values: ConditionValue[], variables: boolean, equal: (policy
     const literals = templates.map((t) => unescapePattern(t.fixed!));
     return (v) => {
       const s = scalarToString(v);
-      return literals.some((p) => equal(p, s));
+      for (let i = 0; i < literals.length; i++) if (equal(literals[i]!, s)) return true;
+      return false;
     };
   }
   return (v, context) => {
@@ -312,6 +319,19 @@ export function parseCidr(text: string): Cidr | undefined {
   if (!/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   return prefix <= max ? { bytes, prefix } : undefined;
+}
+
+/**
+ * parseIp for request values: callers come from the same few addresses, so the last few parsed
+ * are remembered (the bytes are never mutated by callers).
+ */
+const parsedIps = new Map<string, Uint8Array | undefined>();
+function parseIpCached(text: string): Uint8Array | undefined {
+  if (parsedIps.has(text)) return parsedIps.get(text);
+  if (parsedIps.size >= 256) parsedIps.clear();
+  const ip = parseIp(text);
+  parsedIps.set(text, ip);
+  return ip;
 }
 
 /** An address as bytes (4 for IPv4, 16 for IPv6); IPv4-mapped IPv6 addresses become IPv4. */

@@ -92,13 +92,31 @@ interface ResourceScan {
 
 const NO_STATEMENTS: Scan = { allow: false, deny: false };
 
+/** An action's lower-case form and service prefix, memoised: requests repeat the same actions. */
+interface LoweredAction {
+  action: string;
+  service: string;
+}
+const loweredActions = new Map<string, LoweredAction>();
+const LOWERED_ACTIONS_LIMIT = 4096;
+
+function lowerAction(action: string): LoweredAction {
+  let lowered = loweredActions.get(action);
+  if (lowered === undefined) {
+    if (loweredActions.size >= LOWERED_ACTIONS_LIMIT) loweredActions.clear();
+    const lower = action.toLowerCase();
+    const colon = lower.indexOf(':');
+    lowered = { action: lower, service: colon === -1 ? lower : lower.slice(0, colon) };
+    loweredActions.set(action, lowered);
+  }
+  return lowered;
+}
+
+const NO_RESOURCE_POLICY: ResourceScan = { allow: 'none', deny: false };
+
 export function evaluate(req: AuthzRequest, set: PolicySet): Decision {
-  const context = new ContextView(req.context);
-  const lowerAction = req.action.toLowerCase();
-  const colon = lowerAction.indexOf(':');
-  const lowerService = colon === -1 ? lowerAction : lowerAction.slice(0, colon);
-  const matched: MatchedStatement[] = [];
-  const probe: Probe = { req, context, lowerAction, lowerService, matched };
+  const lowered = lowerAction(req.action);
+  const probe: Probe = { req, context: new ContextView(req.context), lowerAction: lowered.action, lowerService: lowered.service, matched: [] };
   const principal = req.principal;
   const crossAccount =
     principal.type !== 'anonymous' &&
@@ -108,62 +126,75 @@ export function evaluate(req: AuthzRequest, set: PolicySet): Decision {
 
   const hasIdentity = principal.type !== 'root' && principal.type !== 'anonymous' && principal.type !== 'service';
   const identity = hasIdentity ? scanAll(set.identity, 'identity', probe) : NO_STATEMENTS;
-  const resource = set.resource ? scanResource(set.resource, probe) : { allow: 'none' as PrincipalMatch, deny: false };
-  const boundary = hasIdentity && set.boundary ? scanAll([set.boundary], 'boundary', probe) : undefined;
+  const resource = set.resource ? scanResource(set.resource, probe) : NO_RESOURCE_POLICY;
+  const boundary = hasIdentity && set.boundary ? scanOne(set.boundary, 'boundary', probe) : undefined;
   const session = hasIdentity && set.session ? scanAll(set.session, 'session', probe) : undefined;
-
-  const decide = (effect: Decision['effect'], reason: DecisionReason, deniedBy?: PolicyType): Decision => ({
-    effect,
-    reason,
-    deniedBy,
-    matched,
-    crossAccount,
-  });
+  const matched = probe.matched;
 
   // 1. Explicit deny anywhere.
-  if (identity.deny) return decide('ExplicitDeny', 'explicit-deny-identity', 'identity');
-  if (resource.deny) return decide('ExplicitDeny', 'explicit-deny-resource', 'resource');
-  if (boundary?.deny) return decide('ExplicitDeny', 'explicit-deny-boundary', 'boundary');
-  if (session?.deny) return decide('ExplicitDeny', 'explicit-deny-session', 'session');
+  if (identity.deny) return decision('ExplicitDeny', 'explicit-deny-identity', 'identity', matched, crossAccount);
+  if (resource.deny) return decision('ExplicitDeny', 'explicit-deny-resource', 'resource', matched, crossAccount);
+  if (boundary?.deny) return decision('ExplicitDeny', 'explicit-deny-boundary', 'boundary', matched, crossAccount);
+  if (session?.deny) return decision('ExplicitDeny', 'explicit-deny-session', 'session', matched, crossAccount);
 
   // 2 and 3. Principals without identity policies.
-  if (principal.type === 'root' && !crossAccount && !set.resourcePolicyRequired) return decide('Allow', 'root');
+  if (principal.type === 'root' && !crossAccount && !set.resourcePolicyRequired) return decision('Allow', 'root', undefined, matched, crossAccount);
   if (!hasIdentity) {
-    return resource.allow !== 'none' ? decide('Allow', 'allowed-by-resource') : decide('ImplicitDeny', 'no-resource-allow', 'resource');
+    return resource.allow !== 'none'
+      ? decision('Allow', 'allowed-by-resource', undefined, matched, crossAccount)
+      : decision('ImplicitDeny', 'no-resource-allow', 'resource', matched, crossAccount);
   }
 
   const boundaryOk = boundary === undefined || boundary.allow;
   const sessionOk = session === undefined || session.allow;
   const identitySideOk = identity.allow && boundaryOk && sessionOk;
-  const identitySideFailure = (): Decision =>
-    !identity.allow
-      ? decide('ImplicitDeny', 'no-identity-allow', 'identity')
-      : !boundaryOk
-        ? decide('ImplicitDeny', 'boundary', 'boundary')
-        : decide('ImplicitDeny', 'session', 'session');
 
   // 5. Cross-account: both sides must allow.
   if (crossAccount) {
-    if (!identitySideOk) return identitySideFailure();
-    if (resource.allow === 'none') return decide('ImplicitDeny', 'no-resource-allow', 'resource');
-    return decide('Allow', 'allowed-by-resource');
+    if (!identitySideOk) return identitySideFailure(identity.allow, boundaryOk, matched, crossAccount);
+    if (resource.allow === 'none') return decision('ImplicitDeny', 'no-resource-allow', 'resource', matched, crossAccount);
+    return decision('Allow', 'allowed-by-resource', undefined, matched, crossAccount);
   }
 
   // 4. Same account.
   switch (resource.allow) {
     case 'direct':
-      return decide('Allow', 'allowed-by-resource');
+      return decision('Allow', 'allowed-by-resource', undefined, matched, crossAccount);
     case 'role':
     case 'user-of-federated-session':
-      if (boundaryOk && sessionOk) return decide('Allow', 'allowed-by-resource');
-      if (identitySideOk) return decide('Allow', 'allowed-by-identity');
-      return !boundaryOk ? decide('ImplicitDeny', 'boundary', 'boundary') : decide('ImplicitDeny', 'session', 'session');
+      if (boundaryOk && sessionOk) return decision('Allow', 'allowed-by-resource', undefined, matched, crossAccount);
+      if (identitySideOk) return decision('Allow', 'allowed-by-identity', undefined, matched, crossAccount);
+      return !boundaryOk
+        ? decision('ImplicitDeny', 'boundary', 'boundary', matched, crossAccount)
+        : decision('ImplicitDeny', 'session', 'session', matched, crossAccount);
     case 'account':
-      return identitySideOk ? decide('Allow', 'allowed-by-identity') : identitySideFailure();
+      return identitySideOk
+        ? decision('Allow', 'allowed-by-identity', undefined, matched, crossAccount)
+        : identitySideFailure(identity.allow, boundaryOk, matched, crossAccount);
     case 'none':
-      if (set.resourcePolicyRequired) return decide('ImplicitDeny', 'no-resource-allow', 'resource');
-      return identitySideOk ? decide('Allow', 'allowed-by-identity') : identitySideFailure();
+      if (set.resourcePolicyRequired) return decision('ImplicitDeny', 'no-resource-allow', 'resource', matched, crossAccount);
+      return identitySideOk
+        ? decision('Allow', 'allowed-by-identity', undefined, matched, crossAccount)
+        : identitySideFailure(identity.allow, boundaryOk, matched, crossAccount);
   }
+}
+
+// Module-level rather than closures inside evaluate: nothing to allocate per decision but the result.
+function decision(
+  effect: Decision['effect'],
+  reason: DecisionReason,
+  deniedBy: PolicyType | undefined,
+  matched: MatchedStatement[],
+  crossAccount: boolean,
+): Decision {
+  return { effect, reason, deniedBy, matched, crossAccount };
+}
+
+/** Why the caller's side (identity ∩ boundary ∩ session) did not allow. */
+function identitySideFailure(identityAllows: boolean, boundaryOk: boolean, matched: MatchedStatement[], crossAccount: boolean): Decision {
+  if (!identityAllows) return decision('ImplicitDeny', 'no-identity-allow', 'identity', matched, crossAccount);
+  if (!boundaryOk) return decision('ImplicitDeny', 'boundary', 'boundary', matched, crossAccount);
+  return decision('ImplicitDeny', 'session', 'session', matched, crossAccount);
 }
 
 interface Probe {
@@ -174,30 +205,46 @@ interface Probe {
   matched: MatchedStatement[];
 }
 
-/** Action, then resource, then conditions: cheapest test first. */
+/**
+ * Resource, then conditions: cheapest test first. The action has been matched already, by
+ * statementsForAction.
+ */
 function applies(s: CompiledStatement, probe: Probe): boolean {
-  if (!s.matchesAction(probe.lowerAction, probe.lowerService)) return false;
   if (!s.matchesResource(probe.req.resource, probe.context)) return false;
-  for (const c of s.conditions) if (!c.evaluate(probe.context)) return false;
+  const conditions = s.conditions;
+  for (let i = 0; i < conditions.length; i++) if (!conditions[i]!.evaluate(probe.context)) return false;
   return true;
 }
 
 function scanAll(policies: readonly CompiledPolicy[], policyType: PolicyType, probe: Probe): Scan {
   const scan: Scan = { allow: false, deny: false };
-  for (const policy of policies) {
-    for (const s of policy.statementsFor(probe.lowerService)) {
-      if (!applies(s, probe)) continue;
-      probe.matched.push(s.matchedAs(policyType));
-      if (s.effect === 'Deny') scan.deny = true;
-      else scan.allow = true;
-    }
-  }
+  for (let i = 0; i < policies.length; i++) scanInto(policies[i]!, policyType, probe, scan);
   return scan;
+}
+
+/** The boundary: one policy, without wrapping it in an array per decision. */
+function scanOne(policy: CompiledPolicy, policyType: PolicyType, probe: Probe): Scan {
+  const scan: Scan = { allow: false, deny: false };
+  scanInto(policy, policyType, probe, scan);
+  return scan;
+}
+
+function scanInto(policy: CompiledPolicy, policyType: PolicyType, probe: Probe, scan: Scan): void {
+  const statements = policy.statementsForAction(probe.lowerAction, probe.lowerService);
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (!applies(s, probe)) continue;
+    probe.matched.push(s.matchedAs(policyType));
+    if (s.effect === 'Deny') scan.deny = true;
+    else scan.allow = true;
+  }
 }
 
 function scanResource(policy: CompiledPolicy, probe: Probe): ResourceScan {
   const scan: ResourceScan = { allow: 'none', deny: false };
-  for (const s of policy.statementsFor(probe.lowerService)) {
+  const statements = policy.statementsForAction(probe.lowerAction, probe.lowerService);
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
     const match = s.matchPrincipal(probe.req.principal);
     if (match === 'none' || !applies(s, probe)) continue;
     probe.matched.push(s.matchedAs('resource'));

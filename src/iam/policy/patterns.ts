@@ -136,7 +136,7 @@ export function globMatcher(escaped: string, caseInsensitive = false): Matcher {
   if (pattern.endsWith('*') && !hasWildcard(head)) {
     // "prefix*": the only wildcard is the final star.
     const prefix = unescapePattern(head);
-    return caseInsensitive ? (v) => v.toLowerCase().startsWith(prefix) : (v) => v.startsWith(prefix);
+    return caseInsensitive ? (v) => v.toLowerCase().startsWith(prefix) : prefixMatcher(prefix);
   }
   const re = new RegExp('^' + globToRegex(pattern, () => '.*', () => '.') + '$', caseInsensitive ? 'is' : 's');
   return (v) => re.test(v);
@@ -149,8 +149,7 @@ export function resourceMatcher(escaped: string): Matcher {
   // A final `*` always expands to the end (it ends its segment), so "prefix*" is a prefix test.
   const head = escaped.slice(0, -1);
   if (escaped.endsWith('*') && !hasWildcard(head)) {
-    const prefix = unescapePattern(head);
-    return (v) => v.startsWith(prefix);
+    return prefixMatcher(unescapePattern(head));
   }
   if (!escaped.startsWith('arn:')) {
     return new RegexMatcher('^' + globToRegex(escaped, () => '.*', () => '.') + '$').match;
@@ -163,6 +162,23 @@ export function resourceMatcher(escaped: string): Matcher {
     () => colons++,
   );
   return new RegexMatcher('^' + source + '$').match;
+}
+
+/**
+ * `value.startsWith(prefix)`, comparing UTF-16 code units from the end of the prefix backwards:
+ * patterns of one policy share their head ("arn:aws:s3:::bucket/…", "s3:"), so a mismatch
+ * usually shows in the last characters. Measured several times faster than String#startsWith on
+ * the evaluator's hot path.
+ */
+export function prefixMatcher(prefix: string): Matcher {
+  const n = prefix.length;
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) codes[i] = prefix.charCodeAt(i);
+  return (v) => {
+    if (v.length < n) return false;
+    for (let i = n - 1; i >= 0; i--) if (v.charCodeAt(i) !== codes[i]) return false;
+    return true;
+  };
 }
 
 class RegexMatcher {
@@ -286,8 +302,8 @@ export interface TemplateMatcher {
 
 export function templateMatcher(template: Template, cache: MatcherCache): TemplateMatcher {
   if (template.fixed !== undefined) {
-    const m = cache.get(template.fixed);
-    return { test: (value) => m(value) };
+    // The matcher ignores the context argument, so it serves as the test itself.
+    return { test: cache.get(template.fixed) };
   }
   // Requests from one principal resolve the same variables to the same values over and over:
   // remember the last values and their matcher so the common case skips building the pattern.
