@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, CreateTableCommand, DescribeTableCommand, ListTablesCommand, type KeySchemaElement, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
-import { cpuSeconds } from './proc.ts';
+import { cpuSeconds, readLine } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHDB', secret: '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' };
@@ -74,21 +74,6 @@ function freePort(): Promise<number> {
     s.listen(0, '127.0.0.1', () => {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
-    });
-  });
-}
-
-function readLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no start line within 20 s: ${out}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
     });
   });
 }

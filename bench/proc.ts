@@ -1,5 +1,6 @@
-/** Reads a process's CPU time and resident memory from /proc (Linux). */
+/** Child-process helpers for the benchmarks: CPU time and resident memory from /proc (Linux), start lines. */
 import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -15,4 +16,20 @@ export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
+}
+
+/** Resolves with the first capture group of `pattern` once the child prints it (20 s at most). */
+export function readLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no start line within 20 s: ${out}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
 }

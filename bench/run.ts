@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { cpuSeconds, rssMiB } from './proc.ts';
+import { cpuSeconds, readLine, rssMiB } from './proc.ts';
 import { benchEvaluator } from './iam-evaluator.bench.ts';
 import { createBenchPrincipal } from './setup-iam.ts';
 import { benchDynamoDB, dynamoDBMarkdown } from './dynamodb.bench.ts';
@@ -42,21 +42,6 @@ async function startBare(): Promise<Server> {
   const child = spawn(process.execPath, [join(ROOT, 'bench', 'bare-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await readLine(child, /^(\d+)$/m);
   return { child, endpoint: `http://127.0.0.1:${port}` };
-}
-
-function readLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no start line within 20 s: ${out}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
 }
 
 /** Polls with a signed GetCallerIdentity until it succeeds (bounded: 10 s). */
