@@ -15,17 +15,8 @@ import {
 } from '../../../src/services/dynamodb/attributes.ts';
 import { addCrc32, dynamodbErrorType } from '../../../src/services/dynamodb/wire.ts';
 import { checkCreateTable } from '../../../src/services/dynamodb/tables.ts';
-import { AwsError } from '../../../src/core/errors.ts';
+import { thrown } from '../../helpers/sdk-errors.ts';
 
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof AwsError);
-    return { code: err.code, message: err.message };
-  }
-  assert.fail('expected an error');
-}
 
 test('numbers encode so that byte order is numeric order, equal values encode equally', () => {
   const ascending = ['-1e125', '-100', '-10.5', '-10', '-9.99', '-1', '-0.121', '-0.12', '-1e-130', '0', '1e-130', '0.12', '0.121', '1', '9.99', '10', '10.5', '100', '9.9999999999999999999999999999999999999e125'];

@@ -2,7 +2,6 @@
 // the expression trees (evaluated by the same evaluator as ConditionExpression/FilterExpression).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../../../src/core/errors.ts';
 import {
   attributeUpdates,
   checkExpressionMixing,
@@ -13,16 +12,8 @@ import {
   keyConditionBounds,
 } from '../../../src/services/dynamodb/legacy.ts';
 import type { KeySchema } from '../../../src/services/dynamodb/keys.ts';
+import { thrown } from '../../helpers/sdk-errors.ts';
 
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof AwsError);
-    return { code: err.code, message: err.message };
-  }
-  assert.fail('expected an error');
-}
 
 const invalid = (detail: string) => ({ code: 'ValidationException', message: `One or more parameter values were invalid: ${detail}` });
 const item = { id: { S: 'a' }, n: { N: '5' }, tags: { SS: ['x', 'y'] }, name: { S: 'alpha' } };

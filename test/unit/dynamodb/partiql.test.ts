@@ -2,19 +2,10 @@
 // condition trees the shared evaluator runs, and DynamoDB's wording for malformed statements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AwsError } from '../../../src/core/errors.ts';
 import { parseStatement } from '../../../src/services/dynamodb/partiql/index.ts';
 import { evaluateCondition } from '../../../src/services/dynamodb/expressions/index.ts';
+import { thrown } from '../../helpers/sdk-errors.ts';
 
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof AwsError);
-    return { code: err.code, message: err.message };
-  }
-  assert.fail('expected an error');
-}
 
 const malformed = (detail: string) => ({ code: 'ValidationException', message: `Statement wasn't well formed, can't be processed: ${detail}` });
 

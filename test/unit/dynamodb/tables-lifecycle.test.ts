@@ -19,6 +19,7 @@ import {
 } from '../../../src/services/dynamodb/indexes.ts';
 import { keySchemaOf } from '../../../src/services/dynamodb/keys.ts';
 import type { UpdateTableInput } from '../../../src/generated/dynamodb/types.ts';
+import { thrown } from '../../helpers/sdk-errors.ts';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const timings = { ...LIFECYCLE_TIMINGS, indexAllocationMs: 1000, indexBackfillMs: 2000, indexDeletingMs: 500, indexUpdatingMs: 300 };
@@ -42,15 +43,6 @@ function table(overrides: Partial<TableRecord> = {}): TableRecord {
   };
 }
 
-function thrown(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    const e = err as { code: string; message: string };
-    return { code: e.code, message: e.message };
-  }
-  assert.fail('expected a throw');
-}
 
 function update(t: TableRecord, input: Omit<UpdateTableInput, 'TableName'>, nowMs: number) {
   return applyGlobalIndexUpdates(t, { TableName: t.TableName, ...input }, { nowMs, timings, checks });
