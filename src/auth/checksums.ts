@@ -29,14 +29,14 @@ const CRC32C_TABLE = (() => {
   return table;
 })();
 
-export function crc32c(data: Uint8Array): number {
-  let crc = 0xffffffff;
+export function crc32c(data: Uint8Array, previous = 0): number {
+  let crc = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = CRC32C_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-export function crc32(data: Uint8Array): number {
-  return zlibCrc32(data) >>> 0;
+export function crc32(data: Uint8Array, previous = 0): number {
+  return zlibCrc32(data, previous) >>> 0;
 }
 
 /**
@@ -66,19 +66,35 @@ const CRC64_TABLE_LO = new Uint32Array(256);
   }
 })();
 
-/** CRC-64/NVME of data as 8 big-endian bytes. */
-export function crc64nvme(data: Uint8Array): Buffer {
-  let hi = 0xffffffff;
-  let lo = 0xffffffff;
+/** The CRC-64/NVME register between updates, as two 32-bit halves (already inverted). */
+interface Crc64State {
+  hi: number;
+  lo: number;
+}
+
+function crc64Update(state: Crc64State, data: Uint8Array): void {
+  let { hi, lo } = state;
   for (let i = 0; i < data.length; i++) {
     const idx = (lo ^ data[i]!) & 0xff;
     lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_TABLE_LO[idx]!) >>> 0;
     hi = ((hi >>> 8) ^ CRC64_TABLE_HI[idx]!) >>> 0;
   }
+  state.hi = hi;
+  state.lo = lo;
+}
+
+function crc64Digest(state: Crc64State): Buffer {
   const out = Buffer.allocUnsafe(8);
-  out.writeUInt32BE((hi ^ 0xffffffff) >>> 0, 0);
-  out.writeUInt32BE((lo ^ 0xffffffff) >>> 0, 4);
+  out.writeUInt32BE((state.hi ^ 0xffffffff) >>> 0, 0);
+  out.writeUInt32BE((state.lo ^ 0xffffffff) >>> 0, 4);
   return out;
+}
+
+/** CRC-64/NVME of data as 8 big-endian bytes. */
+export function crc64nvme(data: Uint8Array): Buffer {
+  const state = { hi: 0xffffffff, lo: 0xffffffff };
+  crc64Update(state, data);
+  return crc64Digest(state);
 }
 
 function uint32BigEndian(value: number): Buffer {
@@ -106,4 +122,31 @@ export function checksumDigest(algorithm: ChecksumAlgorithm, data: Uint8Array): 
 /** The checksum as S3 writes it in x-amz-checksum-* headers: base64 of the digest. */
 export function computeChecksum(algorithm: ChecksumAlgorithm, data: Uint8Array): string {
   return checksumDigest(algorithm, data).toString('base64');
+}
+
+/** A checksum computed over data that arrives in pieces (streamed uploads). */
+export interface ChecksumHasher {
+  update(data: Uint8Array): void;
+  /** The raw big-endian digest; call once, after the last update. */
+  digest(): Buffer;
+}
+
+export function createChecksumHasher(algorithm: ChecksumAlgorithm): ChecksumHasher {
+  switch (algorithm) {
+    case 'crc32':
+    case 'crc32c': {
+      const update = algorithm === 'crc32' ? crc32 : crc32c;
+      let value = 0;
+      return { update: (data) => void (value = update(data, value)), digest: () => uint32BigEndian(value) };
+    }
+    case 'crc64nvme': {
+      const state = { hi: 0xffffffff, lo: 0xffffffff };
+      return { update: (data) => crc64Update(state, data), digest: () => crc64Digest(state) };
+    }
+    case 'sha1':
+    case 'sha256': {
+      const hash = createHash(algorithm);
+      return { update: (data) => void hash.update(data), digest: () => hash.digest() };
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { dynamodb } from './dynamodb/index.ts';
 import { dynamodbstreams } from './dynamodbstreams/index.ts';
 import { ec2 } from './ec2/index.ts';
 import { ssm } from './ssm/index.ts';
+import { s3 } from './s3/index.ts';
 
 /** A service whose model Bonsai serves but whose provider has not been written yet. */
 function modeledOnly(def: Omit<ServiceDefinition, 'handlers'>): ServiceDefinition {
@@ -18,16 +19,7 @@ function modeledOnly(def: Omit<ServiceDefinition, 'handlers'>): ServiceDefinitio
 export const SERVICES: readonly ServiceDefinition[] = [
   sts,
   iam,
-  modeledOnly({
-    name: 's3',
-    signingName: 's3',
-    protocol: 'rest-xml',
-    apiVersion: '2006-03-01',
-    authFamily: 's3',
-    allowsAnonymous: true,
-    signsRawPath: true,
-    requestIdStyle: 's3',
-  }),
+  s3,
   modeledOnly({
     name: 's3control',
     signingName: 's3',

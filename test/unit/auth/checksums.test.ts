@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checksumAlgorithmOfHeader, computeChecksum, crc32, crc32c, crc64nvme } from '../../../src/auth/checksums.ts';
+import { CHECKSUM_ALGORITHMS, checksumAlgorithmOfHeader, checksumDigest, computeChecksum, createChecksumHasher, crc32, crc32c, crc64nvme } from '../../../src/auth/checksums.ts';
 
 const CHECK = Buffer.from('123456789');
 
@@ -44,4 +44,15 @@ test('checksum header names map to algorithms', () => {
   assert.equal(checksumAlgorithmOfHeader('x-amz-checksum-crc64nvme'), 'crc64nvme');
   assert.equal(checksumAlgorithmOfHeader('x-amz-checksum-md5'), undefined);
   assert.equal(checksumAlgorithmOfHeader('x-amz-meta-crc32'), undefined);
+});
+
+test('a checksum fed in pieces equals the one-shot digest, for every algorithm', () => {
+  const data = Buffer.from('The quick brown fox jumps over the lazy dog, '.repeat(50));
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const hasher = createChecksumHasher(algorithm);
+    hasher.update(data.subarray(0, 7));
+    hasher.update(data.subarray(7, 1000));
+    hasher.update(data.subarray(1000));
+    assert.deepEqual(hasher.digest(), checksumDigest(algorithm, data), algorithm);
+  }
 });
