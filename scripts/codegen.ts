@@ -143,7 +143,9 @@ function tsTypeOf(model: ServiceModel, names: TypeNames, ref: ShapeRef, used: Se
     case 'boolean':
       return 'boolean';
     case 'blob':
-      return 'Uint8Array | Buffer';
+      // A streaming payload (S3 PutObject/GetObject Body) may be a stream: the request's body
+      // stream on input, a Readable the edge pipes on output (NodeJS.ReadableStream: no import).
+      return ref.streaming || shape.streaming ? 'Uint8Array | Buffer | NodeJS.ReadableStream' : 'Uint8Array | Buffer';
     case 'timestamp':
       return 'Date';
     case 'integer': case 'long': case 'short': case 'byte': case 'float': case 'double':

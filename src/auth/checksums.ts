@@ -72,9 +72,48 @@ interface Crc64State {
   lo: number;
 }
 
+/**
+ * Slicing-by-8 tables: entry k·256 + n is the register after byte n is followed by k zero bytes,
+ * so eight input bytes cost eight lookups and no per-byte shifts of the 64-bit register. This is
+ * ~4x faster than the byte loop, and every multipart part (CRC-64/NVME, S3's default full-object
+ * checksum) passes through it.
+ */
+const SLICE_HI = new Uint32Array(8 * 256);
+const SLICE_LO = new Uint32Array(8 * 256);
+(() => {
+  SLICE_HI.set(CRC64_TABLE_HI);
+  SLICE_LO.set(CRC64_TABLE_LO);
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const prevHi = SLICE_HI[(k - 1) * 256 + n]!;
+      const prevLo = SLICE_LO[(k - 1) * 256 + n]!;
+      const idx = prevLo & 0xff;
+      SLICE_LO[k * 256 + n] = (((prevLo >>> 8) | (prevHi << 24)) ^ CRC64_TABLE_LO[idx]!) >>> 0;
+      SLICE_HI[k * 256 + n] = ((prevHi >>> 8) ^ CRC64_TABLE_HI[idx]!) >>> 0;
+    }
+  }
+})();
+
 function crc64Update(state: Crc64State, data: Uint8Array): void {
   let { hi, lo } = state;
-  for (let i = 0; i < data.length; i++) {
+  let i = 0;
+  const whole = data.length - (data.length % 8);
+  for (; i < whole; i += 8) {
+    // The register's low half takes bytes 0-3 (little-endian, as the reflected CRC reads them), the high half 4-7.
+    const a = (lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24))) >>> 0;
+    const b = (hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24))) >>> 0;
+    const t7 = 7 * 256 + (a & 0xff);
+    const t6 = 6 * 256 + ((a >>> 8) & 0xff);
+    const t5 = 5 * 256 + ((a >>> 16) & 0xff);
+    const t4 = 4 * 256 + (a >>> 24);
+    const t3 = 3 * 256 + (b & 0xff);
+    const t2 = 2 * 256 + ((b >>> 8) & 0xff);
+    const t1 = 256 + ((b >>> 16) & 0xff);
+    const t0 = b >>> 24;
+    lo = (SLICE_LO[t7]! ^ SLICE_LO[t6]! ^ SLICE_LO[t5]! ^ SLICE_LO[t4]! ^ SLICE_LO[t3]! ^ SLICE_LO[t2]! ^ SLICE_LO[t1]! ^ SLICE_LO[t0]!) >>> 0;
+    hi = (SLICE_HI[t7]! ^ SLICE_HI[t6]! ^ SLICE_HI[t5]! ^ SLICE_HI[t4]! ^ SLICE_HI[t3]! ^ SLICE_HI[t2]! ^ SLICE_HI[t1]! ^ SLICE_HI[t0]!) >>> 0;
+  }
+  for (; i < data.length; i++) {
     const idx = (lo ^ data[i]!) & 0xff;
     lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_TABLE_LO[idx]!) >>> 0;
     hi = ((hi >>> 8) ^ CRC64_TABLE_HI[idx]!) >>> 0;

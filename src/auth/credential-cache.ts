@@ -22,24 +22,37 @@ export interface CachedResolver extends CredentialResolver {
   close(): void;
 }
 
+interface Entry {
+  credential: ResolvedCredential;
+  /** The credential as the settled promise a hit returns: one per entry, not one per request. */
+  resolved: Promise<ResolvedCredential>;
+  validUntilMs: number;
+}
+
 export function cachedResolver(inner: CredentialResolver, options: CredentialCacheOptions): CachedResolver {
-  const entries = new Map<string, { credential: ResolvedCredential; validUntilMs: number }>();
+  const entries = new Map<string, Entry>();
   const maxEntries = options.maxEntries ?? 10_000;
   const unsubscribe = options.subscribe(() => entries.clear());
+
+  async function resolveAndRemember(key: string, now: number, ...args: Parameters<CredentialResolver['resolve']>): Promise<ResolvedCredential | undefined> {
+    const credential = await inner.resolve(...args);
+    if (credential) {
+      if (entries.size >= maxEntries) entries.clear();
+      const expiresMs = credential.principal.session?.expiresAt.getTime() ?? Infinity;
+      entries.set(key, { credential, resolved: Promise.resolve(credential), validUntilMs: Math.min(now + options.ttlMs, expiresMs) });
+    }
+    return credential;
+  }
+
   return {
-    async resolve(accessKeyId, sessionToken, scope) {
+    // Not async: a hit (nearly every signed request) hands back the entry's settled promise.
+    resolve(accessKeyId, sessionToken, scope) {
       const now = options.clock.nowMs();
       // Keyed by service too: some sessions are refused by some services (IAM without MFA).
       const key = scope ? `${accessKeyId} ${scope.service}` : accessKeyId;
       const hit = entries.get(key);
-      if (hit && now < hit.validUntilMs && hit.credential.sessionToken === sessionToken) return hit.credential;
-      const credential = await inner.resolve(accessKeyId, sessionToken, scope);
-      if (credential) {
-        if (entries.size >= maxEntries) entries.clear();
-        const expiresMs = credential.principal.session?.expiresAt.getTime() ?? Infinity;
-        entries.set(key, { credential, validUntilMs: Math.min(now + options.ttlMs, expiresMs) });
-      }
-      return credential;
+      if (hit && now < hit.validUntilMs && hit.credential.sessionToken === sessionToken) return hit.resolved;
+      return resolveAndRemember(key, now, accessKeyId, sessionToken, scope);
     },
     close: unsubscribe,
   };

@@ -112,6 +112,7 @@ function coralTable(codes: {
     'chunk-signature-mismatch': () => ({ code: codes.signature, status: codes.status.signature, message: CORAL_SIGNATURE_MESSAGE }),
     'malformed-chunk': (d) => ({ code: codes.incomplete, status: codes.status.incomplete, message: d.message ?? 'The chunked payload is malformed.' }),
     'checksum-mismatch': (d) => ({ code: codes.signature, status: codes.status.signature, message: d.message ?? CORAL_SIGNATURE_MESSAGE }),
+    'incomplete-body': (d) => ({ code: codes.incomplete, status: codes.status.incomplete, message: d.message ?? 'The request body is incomplete.' }),
   };
 }
 
@@ -169,6 +170,7 @@ const EC2_TABLE: FamilyTable = (() => {
     'chunk-signature-mismatch': authFailure,
     'malformed-chunk': incomplete,
     'checksum-mismatch': authFailure,
+    'incomplete-body': incomplete,
   };
 })();
 
@@ -306,6 +308,12 @@ const S3_TABLE: FamilyTable = {
     code: 'BadDigest',
     status: 400,
     message: `The ${CHECKSUM_NAMES[d.checksumAlgorithm ?? ''] ?? (d.checksumAlgorithm ?? '').toUpperCase()} you specified did not match the calculated checksum.`,
+  }),
+  // AWS's S3 error table: "You did not provide the number of bytes specified by the Content-Length HTTP header."
+  'incomplete-body': () => ({
+    code: 'IncompleteBody',
+    status: 400,
+    message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.',
   }),
 };
 

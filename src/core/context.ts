@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
-import type { RawRequest } from './http.ts';
+import type { RawRequest, RequestBodyStream } from './http.ts';
 import type { Principal } from './principal.ts';
 import type { Store } from '../store/types.ts';
 import type { SecretBox } from './secrets.ts';
@@ -26,4 +26,11 @@ export interface RequestContext {
   log: Logger;
   request: RawRequest;
   sourceIp: string;
+  /** The absolute path of Bonsai's data directory (S3 keeps object files under `<dataDir>/s3/`). */
+  dataDir: string;
+  /**
+   * For operations whose body streams (S3 PutObject, UploadPart): the decoded, verifying body,
+   * the same stream as the input's payload member. Its `trailers` are read after it ends.
+   */
+  requestBody?: RequestBodyStream;
 }

@@ -2,7 +2,11 @@
  * The two values every pipeline stage speaks: the request exactly as it arrived on the wire and
  * the response to write back. The core is a pure function RawRequest → RawResponse; node:http is
  * a thin adapter around it (src/server/edge.ts), so tests can call the core without a socket.
+ *
+ * Bodies may stream both ways: S3 uploads arrive as `bodyStream` (never held in memory) and
+ * GetObject answers with a Readable `body` the edge pipes to the socket.
  */
+import { Readable } from 'node:stream';
 
 export interface RawRequest {
   method: string;
@@ -14,7 +18,16 @@ export interface RawRequest {
   query: string;
   /** Header names lower-cased; repeated headers joined with ',' as node:http does. */
   headers: Record<string, string>;
+  /**
+   * The whole body, once read. Empty while `bodyStream` is still unread: the pipeline's first
+   * stage buffers the stream here unless the service streams the operation (S3 PutObject).
+   */
   body: Buffer;
+  /**
+   * The body as it arrives on the socket, not yet read (set by the edge). In-process callers
+   * leave it out and pass `body`.
+   */
+  bodyStream?: Readable;
   remoteAddress: string;
   /** True when the request came over TLS (aws:SecureTransport). */
   secure: boolean;
@@ -28,7 +41,32 @@ export interface RawRequest {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  body: Buffer | string;
+  /** A Readable is piped to the client; its length comes from the Content-Length header. */
+  body: Buffer | string | Readable;
+}
+
+/**
+ * A streamed request body after authentication: aws-chunked framing removed, signatures and
+ * hashes checked as the bytes pass (a mismatch errors the stream with an AwsError).
+ * `trailers` (lower-cased names, e.g. x-amz-checksum-crc32) is complete by the time 'end' is emitted.
+ */
+export interface RequestBodyStream extends Readable {
+  trailers: Record<string, string>;
+}
+
+export function isReadableBody(body: unknown): body is Readable {
+  return body instanceof Readable;
+}
+
+/**
+ * The bytes of a response body that is known not to stream (JSON, query and EC2 responses;
+ * errors). Throws for a Readable: only rest-xml blob payloads stream, and hooks that rewrite
+ * bodies (DynamoDB's x-amz-crc32) never see one.
+ */
+export function responseBytes(body: RawResponse['body']): Buffer {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (Buffer.isBuffer(body)) return body;
+  throw new Error('responseBytes: the response body is a stream');
 }
 
 /** Splits a raw request target into path and query without decoding or normalising anything. */

@@ -3,7 +3,7 @@
  * do. With `--auth off` (for users migrating from emulators that accept test/test) every request
  * is taken as the account root, signed or not; aws-chunked bodies are still decoded.
  */
-import type { RawRequest } from '../core/http.ts';
+import type { RawRequest, RequestBodyStream } from '../core/http.ts';
 import type { Principal } from '../core/principal.ts';
 import { AwsError } from '../core/errors.ts';
 import { isKnownRegion } from '../core/regions.ts';
@@ -23,6 +23,11 @@ export interface Authentication {
   body: Buffer;
   trailers: Record<string, string>;
   presigned: boolean;
+  /**
+   * For a streamed request (the service's streamsRequestBody said so): the decoded, verifying
+   * body stream; `body` is then empty and `trailers` arrive on the stream.
+   */
+  bodyStream?: RequestBodyStream;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -34,25 +39,28 @@ export async function authenticate(
   deps: Pick<PipelineDeps, 'authMode' | 'resolver' | 'accountId' | 'wallClockMs'>,
 ): Promise<Authentication> {
   if (scopeRegion !== undefined && !isKnownRegion(scopeRegion)) throw invalidRegionError(service.authFamily, scopeRegion);
+  // Failures found while a streamed body is read surface on the stream, in the same wording.
+  const toAwsError = (failure: AuthFailure) => authError(service.authFamily, failure, { host: req.headers.host, path: req.path });
   let outcome;
   try {
     if (deps.authMode === 'off') {
-      const { body, trailers } = decodeBodyWithoutVerifying(req);
-      return { principal: rootPrincipal(deps.accountId), region: scopeRegion ?? DEFAULT_REGION, body, trailers, presigned: false };
+      const { body, trailers, bodyStream } = decodeBodyWithoutVerifying(req, toAwsError);
+      return { principal: rootPrincipal(deps.accountId), region: scopeRegion ?? DEFAULT_REGION, body, trailers, presigned: false, bodyStream };
     }
     outcome = await verifySigV4(req, {
       resolver: deps.resolver,
       nowMs: deps.wallClockMs?.() ?? Date.now(),
       s3: service.signsRawPath === true,
       maxSkewMs: service.maxSignatureSkewMs,
+      streamErrors: toAwsError,
     });
   } catch (err) {
-    if (err instanceof AuthFailure) throw authError(service.authFamily, err, { host: req.headers.host, path: req.path });
+    if (err instanceof AuthFailure) throw toAwsError(err);
     throw err;
   }
   if (outcome.kind === 'anonymous') {
     if (!service.allowsAnonymous) throw missingAuthenticationError(service.authFamily);
-    return { region: DEFAULT_REGION, body: outcome.body, trailers: {}, presigned: false };
+    return { region: DEFAULT_REGION, body: outcome.body, trailers: outcome.trailers, presigned: false, bodyStream: outcome.bodyStream };
   }
   return {
     principal: outcome.credential.principal,
@@ -60,6 +68,7 @@ export async function authenticate(
     body: outcome.body,
     trailers: outcome.trailers,
     presigned: outcome.presigned,
+    bodyStream: outcome.bodyStream,
   };
 }
 

@@ -1,18 +1,25 @@
 /**
  * The one request pipeline every AWS request takes, from any client:
  *
- *   identify service ─▶ authenticate (SigV4) ─▶ resolve operation ─▶ parse ─▶ validate
- *     ─▶ authorize (IAM) ─▶ invoke provider ─▶ serialize
+ *   identify service ─▶ [service's serveOutsideApi] ─▶ read body ─▶ authenticate (SigV4)
+ *     ─▶ resolve operation ─▶ parse ─▶ validate ─▶ authorize (IAM) ─▶ invoke provider ─▶ serialize
  *   any throw ─▶ toAwsError() ─▶ the protocol's error envelope
  *
  * The service is identified first because an authentication failure must be answered in that
  * service's own envelope and wording. Authentication runs before parsing so that the payload
  * hash and chunk signatures are checked against the raw bytes; parsing runs before authorization
  * because resource ARNs and condition keys come from the input.
+ *
+ * serveOutsideApi lets a service answer requests that are not operations of its model (S3's CORS
+ * preflights, website endpoint and browser POST uploads) or add headers to the answer.
+ *
+ * Bodies arrive unread from the edge (RawRequest.bodyStream). 'read body' buffers them under a
+ * limit, except where the service streams the operation (S3 PutObject/UploadPart): those reach
+ * the handler as a stream that authentication has wrapped to decode and verify as it is read.
  */
 import type { Logger } from 'pino';
 import { AwsError, notImplemented, toAwsError } from '../core/errors.ts';
-import type { RawRequest, RawResponse } from '../core/http.ts';
+import type { RawRequest, RawResponse, RequestBodyStream } from '../core/http.ts';
 import type { Clock } from '../core/clock.ts';
 import type { RequestContext } from '../core/context.ts';
 import type { CredentialResolver, Principal } from '../core/principal.ts';
@@ -31,6 +38,7 @@ import type { ServiceDefinition } from '../services/types.ts';
 import { buildServiceIndex, identifyService, type ServiceIndex } from '../routing/identify-service.ts';
 import type { Authorizer } from './authorizer.ts';
 import { authenticate, type Authentication } from './authenticate.ts';
+import { readBodyUnderLimit, DEFAULT_MAX_BODY_BYTES } from './read-body.ts';
 
 export interface PipelineDeps {
   services: readonly ServiceDefinition[];
@@ -42,6 +50,10 @@ export interface PipelineDeps {
   store: Store;
   secrets: SecretBox;
   log: Logger;
+  /** The absolute data directory path, handed to handlers as ctx.dataDir. */
+  dataDir: string;
+  /** Buffered request bodies larger than this are refused with 413 (default 64 MiB); streamed ones are not limited. */
+  maxBodyBytes?: number;
   /** Wall clock for signature skew and presigned expiry (tests may pin it). */
   wallClockMs?: () => number;
   /** Told of every authenticated principal (IAM records access keys' last use). Must not throw. */
@@ -50,7 +62,8 @@ export interface PipelineDeps {
 
 /** Everything one request accumulates on its way through the stages. */
 interface Exchange {
-  readonly req: RawRequest;
+  /** Replaced (never mutated) once the body has been read. */
+  req: RawRequest;
   requestId: string;
   service: ServiceDefinition;
   protocol: Protocol;
@@ -63,13 +76,17 @@ interface Exchange {
   input?: Record<string, unknown>;
   ctx?: RequestContext;
   output?: Record<string, unknown>;
+  /** Set by the service's serveOutsideApi: the whole answer (no later stage runs), or headers to add to it. */
+  response?: RawResponse;
+  responseHeaders?: Record<string, string>;
 }
 
 type Stage = (ex: Exchange, deps: PipelineDeps) => Promise<void> | void;
 
 /** The stages after service identification, in order. Read top to bottom. */
 const STAGES: ReadonlyArray<readonly [string, Stage]> = [
-  ['check body size', checkBodySizeStage],
+  ['serve outside the API', serveOutsideApiStage],
+  ['read body', readBodyStage],
   ['authenticate', authenticateStage],
   ['resolve operation', resolveOperationStage],
   ['parse', parseStage],
@@ -82,7 +99,10 @@ export type RequestHandler = (req: RawRequest) => Promise<RawResponse>;
 
 export function createPipeline(deps: PipelineDeps): RequestHandler {
   const index: ServiceIndex = buildServiceIndex(deps.services);
-  return async function handle(req: RawRequest): Promise<RawResponse> {
+  const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return async function handle(incoming: RawRequest): Promise<RawResponse> {
+    // Unsigned query requests may name their service only in the form body (Version=…).
+    const req = bodyNeededForRouting(incoming) ? await withBufferedBody(incoming, limit) : incoming;
     const route = identifyService(req, index);
     const ex: Exchange = {
       req,
@@ -97,24 +117,44 @@ export function createPipeline(deps: PipelineDeps): RequestHandler {
     const started = process.hrtime.bigint();
     let response: RawResponse;
     try {
-      for (const [, stage] of STAGES) await stage(ex, deps);
-      response = ex.codec.serializeOutput(ex.output ?? {}, ex.model, ex.operation!, { requestId: ex.requestId, now: deps.clock.now() });
+      for (const [, stage] of STAGES) {
+        await stage(ex, deps);
+        if (ex.response) break;
+      }
+      response = ex.response ?? ex.codec.serializeOutput(ex.output ?? {}, ex.model, ex.operation!, { requestId: ex.requestId, now: deps.clock.now() });
     } catch (err) {
       response = renderError(ex, err, deps);
     }
+    if (ex.responseHeaders) response = { ...response, headers: { ...response.headers, ...ex.responseHeaders } };
     if (ex.service.finalizeResponse) response = ex.service.finalizeResponse(response);
     logRequest(ex, response, started, deps.log);
     return response;
   };
 }
 
-function checkBodySizeStage(ex: Exchange): void {
-  const oversized = ex.req.oversizedBody;
-  if (oversized) {
-    throw new AwsError('RequestEntityTooLarge', `Request body of ${oversized.declaredBytes} bytes exceeds the maximum of ${oversized.limitBytes} bytes.`, {
-      status: 413,
-    });
+/**
+ * The service's look at requests that are not API operations (S3's CORS preflights, website
+ * endpoint, browser POST uploads), before the body is read: a POST upload streams its file.
+ */
+async function serveOutsideApiStage(ex: Exchange, deps: PipelineDeps): Promise<void> {
+  const outcome = await ex.service.serveOutsideApi?.(ex.routingReq, { deps, requestId: ex.requestId, service: ex.service });
+  if (!outcome) return;
+  if ('response' in outcome) ex.response = outcome.response;
+  else ex.responseHeaders = outcome.responseHeaders;
+}
+
+/**
+ * Buffers the body into req.body unless the service takes this request's body as a stream;
+ * a body over the limit is refused (413) in the service's envelope.
+ */
+async function readBodyStage(ex: Exchange, deps: PipelineDeps): Promise<void> {
+  if (ex.req.bodyStream && !ex.service.streamsRequestBody?.(ex.routingReq)) {
+    const req = await withBufferedBody(ex.req, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    ex.routingReq = ex.routingReq === ex.req ? req : { ...req, path: ex.routingReq.path };
+    ex.req = req;
   }
+  const oversized = ex.req.oversizedBody;
+  if (oversized) throw bodyTooLarge(oversized.declaredBytes, oversized.limitBytes);
 }
 
 async function authenticateStage(ex: Exchange, deps: PipelineDeps): Promise<void> {
@@ -128,8 +168,15 @@ function resolveOperationStage(ex: Exchange): void {
   ex.operation = ex.codec.resolveOperation(ex.routingReq, ex.model);
 }
 
-function parseStage(ex: Exchange): void {
-  ex.input = ex.codec.parseInput(ex.routingReq, ex.auth!.body, ex.model, ex.operation!);
+async function parseStage(ex: Exchange, deps: PipelineDeps): Promise<void> {
+  const auth = ex.auth!;
+  if (auth.bodyStream && !takesStreamingPayload(ex.model, ex.operation!)) {
+    // Streamed by the service's rule, but this operation reads its body whole (CopyObject's is empty).
+    auth.body = await bufferDecodedStream(auth.bodyStream, deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    auth.trailers = auth.bodyStream.trailers;
+    auth.bodyStream = undefined;
+  }
+  ex.input = ex.codec.parseInput(ex.routingReq, auth.body, ex.model, ex.operation!, auth.bodyStream);
 }
 
 function validateStage(ex: Exchange): void {
@@ -146,6 +193,41 @@ async function invokeStage(ex: Exchange): Promise<void> {
   const handler = ex.service.handlers[ex.operation!.name];
   if (!handler) throw notImplemented(ex.service.name, ex.operation!.name);
   ex.output = await handler(ex.input!, ex.ctx!);
+}
+
+/** Buffers the request's unread body (if any) under the limit; marks it oversized past it. */
+async function withBufferedBody(req: RawRequest, limit: number): Promise<RawRequest> {
+  if (!req.bodyStream) return req;
+  const read = await readBodyUnderLimit(req.bodyStream, req.headers, limit);
+  const { bodyStream: _read, ...rest } = req;
+  if (read.kind === 'oversized') return { ...rest, body: Buffer.alloc(0), oversizedBody: { declaredBytes: read.declaredBytes, limitBytes: limit } };
+  return { ...rest, body: read.body };
+}
+
+/** Form-encoded POSTs: identify-service reads Version= from the body when nothing else names the service. */
+function bodyNeededForRouting(req: RawRequest): boolean {
+  return req.bodyStream !== undefined && req.method === 'POST' && (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/** Whether the operation's input payload is a streaming blob (S3 PutObject/UploadPart `Body`). */
+function takesStreamingPayload(model: ServiceModel, operation: OperationModel): boolean {
+  const input = operation.input ? model.shapes[operation.input.shape] : undefined;
+  const name = input?.payload;
+  const ref = name ? input.members?.[name] : undefined;
+  if (!ref) return false;
+  const shape = model.shapes[ref.shape];
+  return shape?.type === 'blob' && Boolean(ref.streaming ?? shape.streaming);
+}
+
+/** Reads a decoded body stream whole, under the buffered limit; its errors are the request's. */
+async function bufferDecodedStream(stream: RequestBodyStream, limit: number): Promise<Buffer> {
+  const read = await readBodyUnderLimit(stream, {}, limit);
+  if (read.kind === 'oversized') throw bodyTooLarge(read.declaredBytes, limit);
+  return read.body;
+}
+
+function bodyTooLarge(declaredBytes: number, limitBytes: number): AwsError {
+  return new AwsError('RequestEntityTooLarge', `Request body of ${declaredBytes} bytes exceeds the maximum of ${limitBytes} bytes.`, { status: 413 });
 }
 
 function buildContext(ex: Exchange, deps: PipelineDeps): RequestContext {
@@ -165,6 +247,8 @@ function buildContext(ex: Exchange, deps: PipelineDeps): RequestContext {
     log: deps.log.child({ requestId: ex.requestId }),
     request: ex.req,
     sourceIp: ex.req.remoteAddress,
+    dataDir: deps.dataDir,
+    requestBody: auth.bodyStream,
   };
 }
 

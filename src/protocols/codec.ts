@@ -4,7 +4,7 @@
  * x-amz-crc32 header) are hooks owned by the service definition and applied by the pipeline.
  */
 import type { AwsError } from '../core/errors.ts';
-import type { RawRequest, RawResponse } from '../core/http.ts';
+import type { RawRequest, RawResponse, RequestBodyStream } from '../core/http.ts';
 import type { OperationModel, Protocol, ServiceModel } from './model.ts';
 
 export interface ResponseContext {
@@ -25,9 +25,10 @@ export interface ProtocolCodec {
 
   /**
    * Reads the operation's input from the request. `body` is the payload after SigV4 has decoded
-   * any aws-chunked framing. Throws the protocol's AwsError for malformed input.
+   * any aws-chunked framing. Throws the protocol's AwsError for malformed input. `bodyStream`,
+   * when given, is the streamed body (then `body` is empty): a streaming blob payload member takes it.
    */
-  parseInput(req: RawRequest, body: Buffer, model: ServiceModel, operation: OperationModel): Record<string, unknown>;
+  parseInput(req: RawRequest, body: Buffer, model: ServiceModel, operation: OperationModel, bodyStream?: RequestBodyStream): Record<string, unknown>;
 
   serializeOutput(output: Record<string, unknown>, model: ServiceModel, operation: OperationModel, ctx: ResponseContext): RawResponse;
 

@@ -81,7 +81,12 @@ function queryMatches(template: CompiledTemplate, query: Map<string, string>): b
 function moreSpecific(a: CompiledTemplate, b: CompiledTemplate): boolean {
   if (a.literalChars !== b.literalChars) return a.literalChars > b.literalChars;
   if (a.query.length !== b.query.length) return a.query.length > b.query.length;
-  return a.requiredHeaders.length + a.requiredQuery.length > b.requiredHeaders.length + b.requiredQuery.length;
+  const aRequired = a.requiredHeaders.length + a.requiredQuery.length;
+  const bRequired = b.requiredHeaders.length + b.requiredQuery.length;
+  if (aRequired !== bRequired) return aRequired > bRequired;
+  // The same route twice (S3's GetBucketLifecycle and GetBucketLifecycleConfiguration): the
+  // current operation wins over the deprecated one, as today's clients send the current one.
+  return Boolean(b.operation.deprecated) && !a.operation.deprecated;
 }
 
 export type RouteResult = { operation: OperationModel } | { operation: undefined; pathMatched: boolean };

@@ -2,13 +2,14 @@
  * The rest-xml protocol (S3, S3 Control): operations by method + path template (most specific
  * wins, literal query keys included), members bound to URI labels, query string and headers
  * (`x-amz-meta-*` as a prefix map), the rest as an XML document or one `payload` member as the
- * whole body (streaming blobs pass through as Buffers). Errors use S3's bare <Error> envelope by
+ * whole body (a streaming blob is the request's body stream when it was streamed, a Buffer
+ * otherwise; a Readable returned for a blob output payload is sent as it is). Errors use S3's bare <Error> envelope by
  * default; other rest-xml services (Route 53, CloudFront) wrap it in <ErrorResponse>.
  */
 import { createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { AwsError } from '../core/errors.ts';
-import type { RawRequest, RawResponse } from '../core/http.ts';
+import { isReadableBody, type RawRequest, type RawResponse } from '../core/http.ts';
 import type { ProtocolCodec, ResponseContext } from './codec.ts';
 import { findErrorShape, senderOrReceiver } from './error-shapes.ts';
 import type { OperationModel, ServiceModel, Shape, ShapeRef } from './model.ts';
@@ -27,6 +28,11 @@ export interface RestXmlCodecHooks {
   errorEnvelope?: 'bare' | 'wrapped';
   /** Response headers naming the request. S3 sends x-amz-request-id and x-amz-id-2 (the default). */
   requestIdHeaders?: (ctx: ResponseContext) => Record<string, string>;
+  /**
+   * Response documents the model cannot describe, by operation name (S3's GetBucketLocation has
+   * the bare <LocationConstraint> element as its root): the whole XML body for the output.
+   */
+  outputDocuments?: Record<string, (output: Record<string, unknown>) => string>;
 }
 
 /** S3's x-amz-id-2 / <HostId>: an opaque base64 token; derived from the request id so it is stable. */
@@ -214,6 +220,11 @@ export function methodNotAllowed(req: RawRequest): AwsError {
   });
 }
 
+/** A payload member marked `streaming` (S3's PutObject/UploadPart/GetObject `Body`). */
+function isStreamingMember(payload: { ref: ShapeRef; shape: Shape }): boolean {
+  return Boolean(payload.ref.streaming ?? payload.shape.streaming);
+}
+
 export function createRestXmlCodec(hooks: RestXmlCodecHooks = {}): ProtocolCodec {
   const envelope = hooks.errorEnvelope ?? 'bare';
   const requestIdHeaders = hooks.requestIdHeaders ?? s3RequestIdHeaders;
@@ -227,14 +238,14 @@ export function createRestXmlCodec(hooks: RestXmlCodecHooks = {}): ProtocolCodec
       throw methodNotAllowed(req);
     },
 
-    parseInput(req, body, model, operation) {
+    parseInput(req, body, model, operation, bodyStream) {
       const shape = operation.input ? model.shapes[operation.input.shape] : undefined;
       if (!shape) return {};
       const input = readBoundMembers(req, model, shape, uriLabels(req, operation));
       const payload = payloadMember(model, shape);
       const reader = new XmlReader(model);
       if (payload) {
-        if (payload.shape.type === 'blob') input[payload.name] = body;
+        if (payload.shape.type === 'blob') input[payload.name] = bodyStream && isStreamingMember(payload) ? bodyStream : body;
         else if (payload.shape.type === 'string') {
           if (body.length > 0) input[payload.name] = body.toString('utf8');
         } else if (body.length > 0) {
@@ -250,9 +261,15 @@ export function createRestXmlCodec(hooks: RestXmlCodecHooks = {}): ProtocolCodec
       const shape = operation.output ? model.shapes[operation.output.shape] : undefined;
       const bound = writeBoundMembers(model, shape, output, operation.http.responseCode ?? 200);
       const headers = { ...requestIdHeaders(ctx), ...bound.headers };
+      const ownDocument = hooks.outputDocuments?.[operation.name];
+      if (ownDocument) return { status: bound.status, headers: withDefaultContentType(headers, 'application/xml'), body: ownDocument(output) };
       const payload = payloadMember(model, shape);
       if (payload) {
         const v = output[payload.name];
+        if (payload.shape.type === 'blob' && isReadableBody(v)) {
+          // Streamed as it is; Content-Length is the ContentLength member's header, bound above.
+          return { status: bound.status, headers, body: v };
+        }
         if (payload.shape.type === 'blob' || payload.shape.type === 'string') {
           return { status: bound.status, headers, body: v === undefined || v === null ? '' : rawPayload(v) };
         }

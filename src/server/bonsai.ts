@@ -94,6 +94,8 @@ export async function startBonsai(options: BonsaiOptions): Promise<RunningBonsai
     store,
     secrets,
     log,
+    dataDir: dataDir.root,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
     onAuthenticated(principal, service, region) {
       // Long-term user keys only: GetAccessKeyLastUsed and the credential report show it.
       if (principal.type !== 'user' || principal.session || !principal.accessKeyId) return;

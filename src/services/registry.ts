@@ -10,6 +10,7 @@ import { dynamodbstreams } from './dynamodbstreams/index.ts';
 import { ec2 } from './ec2/index.ts';
 import { ssm } from './ssm/index.ts';
 import { s3 } from './s3/index.ts';
+import { s3control } from './s3control/index.ts';
 
 /** A service whose model Bonsai serves but whose provider has not been written yet. */
 function modeledOnly(def: Omit<ServiceDefinition, 'handlers'>): ServiceDefinition {
@@ -20,16 +21,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   sts,
   iam,
   s3,
-  modeledOnly({
-    name: 's3control',
-    signingName: 's3',
-    protocol: 'rest-xml',
-    apiVersion: '2018-08-20',
-    pathPrefix: '/v20180820/',
-    authFamily: 's3',
-    signsRawPath: true,
-    requestIdStyle: 's3',
-  }),
+  s3control,
   dynamodb,
   dynamodbstreams,
   ec2,

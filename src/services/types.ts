@@ -4,7 +4,7 @@
  * does not say: how clients address it, its handlers, and its small protocol quirks.
  */
 import type { RequestContext } from '../core/context.ts';
-import type { RawResponse } from '../core/http.ts';
+import type { RawRequest, RawResponse } from '../core/http.ts';
 import type { AuthFamily } from '../auth/sigv4/types.ts';
 import type { Protocol } from '../protocols/model.ts';
 import type { Migration } from '../store/types.ts';
@@ -44,9 +44,31 @@ export interface ServiceDefinition {
   compatibility?: { notes?: string[]; operations?: Record<string, string> };
   /** The service's own codec when it needs protocol hooks (e.g. DynamoDB's qualified __type); default codecFor(protocol). */
   codec?: import('../protocols/codec.ts').ProtocolCodec;
+  /**
+   * True when the request's body must reach the handler as a stream rather than be buffered
+   * (S3 PutObject/UploadPart: up to 5 GiB). Given the request with its routing (path-style) path.
+   */
+  streamsRequestBody?(req: RawRequest): boolean;
+  /**
+   * Requests that are not API operations (S3: CORS preflights, the static website endpoint,
+   * browser POST uploads), looked at before the body is read and before authentication. Given
+   * the request with its routing (path-style) path and its body still unread. Answers with a
+   * response, or with headers to add to the API response of the request (success or error:
+   * S3's CORS headers), or undefined to let the request through untouched.
+   */
+  serveOutsideApi?(req: RawRequest, env: OutsideApiEnv): Promise<OutsideApiOutcome>;
   /** A service-owned tweak applied to every response it sends (e.g. DynamoDB's x-amz-crc32). */
   finalizeResponse?(response: RawResponse): RawResponse;
 }
+
+/** What serveOutsideApi is given besides the request. */
+export interface OutsideApiEnv {
+  deps: import('../pipeline/pipeline.ts').PipelineDeps;
+  requestId: string;
+  service: ServiceDefinition;
+}
+
+export type OutsideApiOutcome = { response: RawResponse } | { responseHeaders: Record<string, string> } | undefined;
 
 /** Typed helper: a service's handlers must be operations of its generated Handlers interface. */
 export function defineService<H>(def: Omit<ServiceDefinition, 'handlers'> & { handlers: Partial<H> }): ServiceDefinition {

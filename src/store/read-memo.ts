@@ -10,9 +10,21 @@ function memoKey(key: DocKey): string {
   return `${key.kind}\u0000${key.account}\u0000${key.region}\u0000${key.id}`;
 }
 
+/** A request's view keeps the store it wraps under this key (see baseStore). */
+const BASE_STORE = Symbol('baseStore');
+
+/**
+ * The long-lived store behind a request's view (or the store itself): what per-store state such
+ * as a background timer or a cache must be keyed by, since each request gets a new view.
+ */
+export function baseStore(store: Store): Store {
+  return (store as Store & { [BASE_STORE]?: Store })[BASE_STORE] ?? store;
+}
+
 export function withReadMemo(store: Store): Store {
   const memo = new Map<string, Promise<StoredDoc<unknown> | undefined>>();
-  return {
+  const view: Store & { [BASE_STORE]: Store } = {
+    [BASE_STORE]: baseStore(store),
     dialect: store.dialect,
     get<T>(key: DocKey) {
       const id = memoKey(key);
@@ -56,4 +68,5 @@ export function withReadMemo(store: Store): Store {
     migrate: (owner, migrations) => store.migrate(owner, migrations),
     close: () => store.close(),
   };
+  return view;
 }

@@ -15,15 +15,21 @@ export interface ReplayHandler {
 export function replay(response: RawResponse): ReplayHandler {
   return {
     async handle() {
-      const bytes = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
       const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      return { response: new HttpResponse({ statusCode: response.status, headers, body: Readable.from(bytes.length ? [bytes] : []) }) };
+      return { response: new HttpResponse({ statusCode: response.status, headers, body: replayBody(response.body) }) };
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs() {
       return {};
     },
   };
+}
+
+/** A streamed body is handed over as it is; bytes become a one-chunk stream. */
+function replayBody(body: RawResponse['body']): Readable {
+  if (body instanceof Readable) return body;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return Readable.from(bytes.length ? [bytes] : []);
 }
 
 /** Options every replaying client shares. */

@@ -7,8 +7,13 @@
  * Signed chunks chain: each chunk's signature covers the previous one, starting from the seed
  * (the request signature); a signed trailer continues the chain. See AWS's "Transferring Payload
  * in Multiple Chunks" and "Including Trailing Headers".
+ *
+ * One incremental decoder (AwsChunkedDecoder) serves both the buffered path (decodeAwsChunked,
+ * the whole body at once) and streamed uploads (src/auth/sigv4/streaming.ts, bytes as they come
+ * off the socket, split anywhere). It holds at most one header or trailer line, never a chunk.
  */
-import { checksumAlgorithmOfHeader, computeChecksum } from '../checksums.ts';
+import { createHash, type Hash } from 'node:crypto';
+import { checksumAlgorithmOfHeader, createChecksumHasher, type ChecksumAlgorithm, type ChecksumHasher } from '../checksums.ts';
 import { EMPTY_SHA256, sha256Hex, signatureHex } from './canonical.ts';
 import { AuthFailure } from './types.ts';
 
@@ -35,17 +40,16 @@ export interface DecodedBody {
   trailers: Record<string, string>;
 }
 
-const CRLF = '\r\n';
+/** A chunk header ("10000;chunk-signature=<64 hex>") or trailer line longer than this is refused. */
+const MAX_LINE_BYTES = 4096;
+/** All trailer lines together (a few checksums and a signature) stay far below this. */
+const MAX_TRAILER_BYTES = 16 * 1024;
+
+const CR = 0x0d;
+const LF = 0x0a;
 
 function malformed(message: string): AuthFailure {
   return new AuthFailure('malformed-chunk', { message });
-}
-
-/** Reads one CRLF-terminated line starting at pos; throws on a truncated body. */
-function readLine(body: Buffer, pos: number): { line: string; next: number } {
-  const end = body.indexOf(CRLF, pos, 'latin1');
-  if (end < 0) throw malformed('the chunked body ended inside a chunk header');
-  return { line: body.toString('latin1', pos, end), next: end + 2 };
 }
 
 function parseChunkSize(text: string): number {
@@ -73,17 +77,18 @@ function parseChunkHeader(line: string): { size: number; signature: string | und
   return { size, signature };
 }
 
-function chunkStringToSign(s: ChunkSigning, previous: string, data: Uint8Array): string {
-  return `AWS4-HMAC-SHA256-PAYLOAD\n${s.amzDate}\n${s.scope}\n${previous}\n${EMPTY_SHA256}\n${sha256Hex(data)}`;
+function chunkStringToSign(s: ChunkSigning, previous: string, dataSha256Hex: string): string {
+  return `AWS4-HMAC-SHA256-PAYLOAD\n${s.amzDate}\n${s.scope}\n${previous}\n${EMPTY_SHA256}\n${dataSha256Hex}`;
 }
 
 function trailerStringToSign(s: ChunkSigning, previous: string, canonicalTrailers: string): string {
   return `AWS4-HMAC-SHA256-TRAILER\n${s.amzDate}\n${s.scope}\n${previous}\n${sha256Hex(canonicalTrailers)}`;
 }
 
-function checkChunkSignature(s: ChunkSigning, previous: string, data: Uint8Array, provided: string | undefined): string {
+/** Checks one chunk's signature against the chain; returns it as the next chunk's `previous`. */
+function checkChunkSignature(s: ChunkSigning, previous: string, dataSha256Hex: string, provided: string | undefined): string {
   if (provided === undefined) throw malformed('a chunk is missing its chunk-signature');
-  const stringToSign = chunkStringToSign(s, previous, data);
+  const stringToSign = chunkStringToSign(s, previous, dataSha256Hex);
   const expected = signatureHex(s.key, stringToSign);
   if (expected !== provided) {
     throw new AuthFailure('chunk-signature-mismatch', { stringToSign, signatureProvided: provided });
@@ -91,81 +96,227 @@ function checkChunkSignature(s: ChunkSigning, previous: string, data: Uint8Array
   return expected;
 }
 
-export function decodeAwsChunked(body: Buffer, opts: DecodeOptions): DecodedBody {
-  const pieces: Buffer[] = [];
-  let decodedLength = 0;
-  let pos = 0;
-  let previous = opts.signing?.seedSignature ?? '';
-  for (;;) {
-    const header = readLine(body, pos);
-    const { size, signature } = parseChunkHeader(header.line);
-    pos = header.next;
-    if (size === 0) {
-      if (opts.signing) previous = checkChunkSignature(opts.signing, previous, Buffer.alloc(0), signature);
-      break;
-    }
-    if (pos + size + 2 > body.length) throw malformed(`a chunk of ${size} bytes is truncated`);
-    const data = body.subarray(pos, pos + size);
-    if (body[pos + size] !== 0x0d || body[pos + size + 1] !== 0x0a) throw malformed('a chunk is not followed by CRLF');
-    if (opts.signing) previous = checkChunkSignature(opts.signing, previous, data, signature);
-    pieces.push(data);
-    decodedLength += size;
-    pos += size + 2;
-  }
-  const trailers = readTrailers(body, pos, opts, previous);
-  const decoded = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, decodedLength);
-  if (opts.decodedLength !== undefined && opts.decodedLength !== decoded.length) {
-    throw malformed(`x-amz-decoded-content-length is ${opts.decodedLength} but the chunks carry ${decoded.length} bytes`);
-  }
-  for (const name of opts.expectedTrailers) {
-    if (trailers[name] === undefined) throw malformed(`the trailer ${name} announced in x-amz-trailer is missing`);
-  }
-  verifyTrailerChecksums(decoded, trailers);
-  return { body: decoded, trailers };
-}
+type State =
+  | 'chunk-header' // reading "<size>[;ext]\r\n"
+  | 'chunk-data' // `remaining` bytes of the current chunk
+  | 'chunk-crlf' // the CRLF after a chunk's data (`crlfSeen` of its 2 bytes so far)
+  | 'trailers' // trailer lines up to the empty line
+  | 'done'; // everything after the empty line is ignored
 
 /**
- * Reads the trailer lines after the final chunk up to the empty line. For a signed trailer the
- * x-amz-trailer-signature line must match the chain; it covers the other lines, each as
- * `name:value\n`.
+ * The aws-chunked state machine. write() takes raw bytes split anywhere and hands decoded payload
+ * to `emit` as it goes; end() runs the checks that need the whole body (decoded length, trailer
+ * presence, trailer signature, trailer checksums) and returns the trailers. Both throw
+ * AuthFailure. Payload bytes are emitted before their chunk's signature has been checked (a chunk
+ * may be gigabytes), so a consumer must not commit anything before end() has succeeded.
  */
-function readTrailers(body: Buffer, start: number, opts: DecodeOptions, previous: string): Record<string, string> {
-  const trailers: Record<string, string> = {};
-  let canonical = '';
-  let trailerSignature: string | undefined;
-  let pos = start;
-  // A missing final CRLF is tolerated: the data and its signatures are already complete.
-  while (pos < body.length) {
-    const { line, next } = readLine(body, pos);
-    pos = next;
-    if (line === '') break;
+export class AwsChunkedDecoder {
+  private state: State = 'chunk-header';
+  /** The partial header or trailer line carried over from the previous write. */
+  private line: Buffer[] = [];
+  private lineBytes = 0;
+  private chunkSize = 0;
+  private remaining = 0;
+  private crlfSeen = 0;
+  private chunkSignature: string | undefined;
+  private chunkHash: Hash | undefined;
+  private previous: string;
+  private decodedBytes = 0;
+  private trailerBytes = 0;
+  private readonly trailers: Record<string, string> = {};
+  private canonicalTrailers = '';
+  private trailerSignature: string | undefined;
+  private readonly checksums = new Map<ChecksumAlgorithm, ChecksumHasher>();
+
+  constructor(private readonly opts: DecodeOptions) {
+    this.previous = opts.signing?.seedSignature ?? '';
+    // Trailing checksums cover the decoded bytes, which are gone by the time the trailer arrives:
+    // hash with every algorithm x-amz-trailer announces while the data passes.
+    for (const name of opts.expectedTrailers) {
+      const algorithm = checksumAlgorithmOfHeader(name);
+      if (algorithm && !this.checksums.has(algorithm)) this.checksums.set(algorithm, createChecksumHasher(algorithm));
+    }
+  }
+
+  write(input: Buffer, emit: (data: Buffer) => void): void {
+    let pos = 0;
+    while (pos < input.length && this.state !== 'done') {
+      switch (this.state) {
+        case 'chunk-header':
+        case 'trailers': {
+          const lineEnd = this.takeLine(input, pos);
+          if (lineEnd === undefined) return; // the line continues in the next write
+          pos = lineEnd.next;
+          if (this.state === 'chunk-header') this.onChunkHeader(lineEnd.line);
+          else this.onTrailerLine(lineEnd.line);
+          break;
+        }
+        case 'chunk-data': {
+          const n = Math.min(this.remaining, input.length - pos);
+          const data = input.subarray(pos, pos + n);
+          this.onData(data);
+          emit(data);
+          this.remaining -= n;
+          pos += n;
+          if (this.remaining === 0) this.state = 'chunk-crlf';
+          break;
+        }
+        case 'chunk-crlf': {
+          const expected = this.crlfSeen === 0 ? CR : LF;
+          if (input[pos] !== expected) throw malformed('a chunk is not followed by CRLF');
+          pos++;
+          if (++this.crlfSeen === 2) this.finishChunk();
+          break;
+        }
+      }
+    }
+  }
+
+  /** The body has ended: the final checks. Returns the trailers (lower-cased names). */
+  end(): Record<string, string> {
+    if (this.state === 'chunk-header') throw malformed('the chunked body ended inside a chunk header');
+    if (this.state === 'chunk-data' || this.state === 'chunk-crlf') throw malformed(`a chunk of ${this.chunkSize} bytes is truncated`);
+    // A missing final CRLF is tolerated: the data and its signatures are already complete.
+    if (this.state === 'trailers' && this.lineBytes > 0) throw malformed('the chunked body ended inside a trailer line');
+    this.checkTrailerSignature();
+    this.checkDecodedLength();
+    for (const name of this.opts.expectedTrailers) {
+      if (this.trailers[name] === undefined) throw malformed(`the trailer ${name} announced in x-amz-trailer is missing`);
+    }
+    this.checkTrailerChecksums();
+    return this.trailers;
+  }
+
+  /** Finds the CRLF ending the current line; keeps a partial line for the next write. */
+  private takeLine(input: Buffer, pos: number): { line: string; next: number } | undefined {
+    // A CR at the end of the previous piece and the LF at the start of this one end the line too.
+    const carriedCr = this.lineBytes > 0 && this.line[this.line.length - 1]![this.line[this.line.length - 1]!.length - 1] === CR;
+    if (carriedCr && input[pos] === LF) return { line: this.collectLine(Buffer.alloc(0), 1), next: pos + 1 };
+    const end = input.indexOf('\r\n', pos, 'latin1');
+    if (end < 0) {
+      this.appendLinePiece(input.subarray(pos));
+      return undefined;
+    }
+    if (this.lineBytes + (end - pos) > MAX_LINE_BYTES) throw malformed('a chunk header or trailer line is too long');
+    return { line: this.collectLine(input.subarray(pos, end), 0), next: end + 2 };
+  }
+
+  private appendLinePiece(piece: Buffer): void {
+    this.lineBytes += piece.length;
+    if (this.lineBytes > MAX_LINE_BYTES) throw malformed('a chunk header or trailer line is too long');
+    this.line.push(Buffer.from(piece)); // copied: the caller's buffer may be reused
+  }
+
+  /** The carried pieces plus `last`, without the `dropCarried` trailing bytes (a carried CR). */
+  private collectLine(last: Buffer, dropCarried: number): string {
+    const carried = this.line.length === 0 ? '' : Buffer.concat(this.line).toString('latin1');
+    this.line = [];
+    this.lineBytes = 0;
+    return carried.slice(0, carried.length - dropCarried) + last.toString('latin1');
+  }
+
+  private onChunkHeader(line: string): void {
+    const { size, signature } = parseChunkHeader(line);
+    this.chunkSignature = signature;
+    if (this.opts.signing) this.chunkHash = createHash('sha256');
+    if (size === 0) {
+      this.finishFinalChunk();
+      return;
+    }
+    this.chunkSize = size;
+    this.remaining = size;
+    this.state = 'chunk-data';
+  }
+
+  private onData(data: Buffer): void {
+    this.decodedBytes += data.length;
+    if (this.opts.decodedLength !== undefined && this.decodedBytes > this.opts.decodedLength) {
+      throw malformed(`x-amz-decoded-content-length is ${this.opts.decodedLength} but the chunks carry more bytes`);
+    }
+    this.chunkHash?.update(data);
+    for (const hasher of this.checksums.values()) hasher.update(data);
+  }
+
+  private finishChunk(): void {
+    if (this.opts.signing) {
+      this.previous = checkChunkSignature(this.opts.signing, this.previous, this.chunkHash!.digest('hex'), this.chunkSignature);
+    }
+    this.crlfSeen = 0;
+    this.state = 'chunk-header';
+  }
+
+  private finishFinalChunk(): void {
+    if (this.opts.signing) this.previous = checkChunkSignature(this.opts.signing, this.previous, EMPTY_SHA256, this.chunkSignature);
+    this.state = 'trailers';
+  }
+
+  /**
+   * A trailer line; the empty line ends the body. For a signed trailer the
+   * x-amz-trailer-signature line must match the chain; it covers the other lines, each as
+   * `name:value\n`.
+   */
+  private onTrailerLine(line: string): void {
+    if (line === '') {
+      this.state = 'done';
+      return;
+    }
+    this.trailerBytes += line.length;
+    if (this.trailerBytes > MAX_TRAILER_BYTES) throw malformed('the trailer section is too long');
     const colon = line.indexOf(':');
     if (colon <= 0) throw malformed(`invalid trailer line '${line}'`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     if (name === 'x-amz-trailer-signature') {
-      trailerSignature = value;
-      continue;
+      this.trailerSignature = value;
+      return;
     }
-    trailers[name] = value;
-    canonical += `${name}:${value}\n`;
+    this.trailers[name] = value;
+    this.canonicalTrailers += `${name}:${value}\n`;
   }
-  if (opts.trailer && opts.signing) {
-    if (trailerSignature === undefined) throw malformed('the signed trailer is missing x-amz-trailer-signature');
-    const stringToSign = trailerStringToSign(opts.signing, previous, canonical);
-    if (signatureHex(opts.signing.key, stringToSign) !== trailerSignature) {
-      throw new AuthFailure('chunk-signature-mismatch', { stringToSign, signatureProvided: trailerSignature });
+
+  /** Fewer bytes than x-amz-decoded-content-length promised: S3's IncompleteBody. */
+  private checkDecodedLength(): void {
+    const declared = this.opts.decodedLength;
+    if (declared !== undefined && this.decodedBytes < declared) {
+      throw new AuthFailure('incomplete-body', {
+        message: `x-amz-decoded-content-length is ${declared} but the chunks carry ${this.decodedBytes} bytes`,
+      });
     }
   }
-  return trailers;
+
+  private checkTrailerSignature(): void {
+    const signing = this.opts.signing;
+    if (!this.opts.trailer || !signing) return;
+    if (this.trailerSignature === undefined) throw malformed('the signed trailer is missing x-amz-trailer-signature');
+    const stringToSign = trailerStringToSign(signing, this.previous, this.canonicalTrailers);
+    if (signatureHex(signing.key, stringToSign) !== this.trailerSignature) {
+      throw new AuthFailure('chunk-signature-mismatch', { stringToSign, signatureProvided: this.trailerSignature });
+    }
+  }
+
+  private checkTrailerChecksums(): void {
+    for (const [name, value] of Object.entries(this.trailers)) {
+      const algorithm = checksumAlgorithmOfHeader(name);
+      if (!algorithm) continue;
+      const hasher = this.checksums.get(algorithm);
+      // Only announced trailers were hashed as the data passed; anything else cannot be checked.
+      if (!hasher) throw malformed(`the trailer ${name} was not announced in x-amz-trailer`);
+      if (hasher.digest().toString('base64') !== value) {
+        throw new AuthFailure('checksum-mismatch', { checksumAlgorithm: algorithm, message: `${name} does not match the decoded body` });
+      }
+    }
+  }
 }
 
-function verifyTrailerChecksums(decoded: Buffer, trailers: Record<string, string>): void {
-  for (const [name, value] of Object.entries(trailers)) {
-    const algorithm = checksumAlgorithmOfHeader(name);
-    if (!algorithm) continue;
-    if (computeChecksum(algorithm, decoded) !== value) {
-      throw new AuthFailure('checksum-mismatch', { checksumAlgorithm: algorithm, message: `${name} does not match the decoded body` });
-    }
-  }
+/** Decodes a whole aws-chunked body held in memory (the buffered path). */
+export function decodeAwsChunked(body: Buffer, opts: DecodeOptions): DecodedBody {
+  const decoder = new AwsChunkedDecoder(opts);
+  const pieces: Buffer[] = [];
+  let length = 0;
+  decoder.write(body, (data) => {
+    pieces.push(data);
+    length += data.length;
+  });
+  const trailers = decoder.end();
+  return { body: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length), trailers };
 }

@@ -3,6 +3,7 @@
  * any parsing, because the payload hash and chunk signatures must be checked against raw bytes.
  */
 import type { ResolvedCredential } from '../../core/principal.ts';
+import type { RequestBodyStream } from '../../core/http.ts';
 
 /** Whose wording an authentication failure uses: each AWS service family has its own. */
 export type AuthFamily = 'query' | 'ec2' | 'json' | 'rest-json' | 's3';
@@ -21,10 +22,22 @@ export interface VerifyOptions {
    * "Signature expired: … (… - 5 min.)", so the pipeline passes 300000 for it.
    */
   maxSkewMs?: number;
+  /**
+   * For a request whose body streams (RawRequest.bodyStream): what a failure found while the body
+   * is read becomes (the pipeline renders it in the service's wording). Default: the AuthFailure.
+   */
+  streamErrors?: (failure: AuthFailure) => Error;
 }
 
 export type AuthOutcome =
-  | { kind: 'anonymous'; body: Buffer }
+  | {
+      kind: 'anonymous';
+      /** aws-chunked framing removed (signatures are not checked: there are none). */
+      body: Buffer;
+      trailers: Record<string, string>;
+      /** For a streamed request: the decoded body; `body` is then empty. */
+      bodyStream?: RequestBodyStream;
+    }
   | {
       kind: 'signed';
       credential: ResolvedCredential;
@@ -41,6 +54,11 @@ export type AuthOutcome =
       trailers: Record<string, string>;
       /** The x-amz-content-sha256 value the client declared (hash, UNSIGNED-PAYLOAD, STREAMING-…). */
       payloadMode: string;
+      /**
+       * For a streamed request: the body decoded and verified as it is read; `body` is then empty
+       * and `trailers` arrive on the stream.
+       */
+      bodyStream?: RequestBodyStream;
     };
 
 export type AuthFailureReason =
@@ -61,7 +79,9 @@ export type AuthFailureReason =
   | 'payload-hash-mismatch'
   | 'chunk-signature-mismatch'
   | 'malformed-chunk'
-  | 'checksum-mismatch';
+  | 'checksum-mismatch'
+  /** The body ended before the bytes x-amz-decoded-content-length (or Content-Length) promised. */
+  | 'incomplete-body';
 
 export interface AuthFailureDetail {
   /** The text AWS includes in its message (e.g. the skew window, the missing parameter). */

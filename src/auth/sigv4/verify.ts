@@ -7,7 +7,9 @@
  * signatures and trailing checksums. Every failure is an AuthFailure; errors.ts renders it in
  * the wording of the service family.
  */
-import type { RawRequest } from '../../core/http.ts';
+import type { Readable } from 'node:stream';
+import type { RawRequest, RequestBodyStream } from '../../core/http.ts';
+import { AwsError } from '../../core/errors.ts';
 import type { ResolvedCredential } from '../../core/principal.ts';
 import {
   buildCanonicalRequest,
@@ -20,7 +22,10 @@ import {
   signatureHex,
   signingKey,
 } from './canonical.ts';
-import { decodeAwsChunked, type ChunkSigning } from './chunked.ts';
+import { AwsChunkedDecoder, decodeAwsChunked, type ChunkSigning, type DecodeOptions } from './chunked.ts';
+import {
+  declaredContentLength, PassThroughDecoder, Sha256CheckingDecoder, verifyingBodyStream, type BodyDecoder, type StreamErrorMapper,
+} from './streaming.ts';
 import {
   ALGORITHM,
   formatAmzDateAs,
@@ -55,7 +60,7 @@ export async function verifySigV4(req: RawRequest, opts: VerifyOptions): Promise
     return verifySigned(req, opts, parseAuthorizationHeader(authorization), pairs, authorization);
   }
   if (isPresignedQuery(pairs)) return verifySigned(req, opts, parsePresignedQuery(pairs), pairs, undefined);
-  return { kind: 'anonymous', body: req.body };
+  return { kind: 'anonymous', ...decodeBodyWithoutVerifying(req, opts.streamErrors) };
 }
 
 /** What the checks before the key lookup establish about the request. */
@@ -88,7 +93,7 @@ async function verifySigned(
   verifySignature(req, opts, parts, pairs, checked, key, payloadMode);
   checkSecurityToken(credential, checked.securityToken, parts.presigned);
 
-  const { body, trailers } = decodePayload(req, payloadMode, hashedBody, key, checked);
+  const { body, trailers, bodyStream } = decodePayload(req, payloadMode, hashedBody, key, checked, opts.streamErrors);
   return {
     kind: 'signed',
     credential,
@@ -101,6 +106,7 @@ async function verifySigned(
     body,
     trailers,
     payloadMode,
+    bodyStream,
   };
 }
 
@@ -270,11 +276,21 @@ function checkCredential(credential: string, amzDate: string, presigned: boolean
 function declaredPayloadHash(req: RawRequest, opts: VerifyOptions, parts: SignatureParts): { payloadMode: string; hashedBody: boolean } {
   if (parts.presigned) {
     if (parts.contentSha256) return { payloadMode: parts.contentSha256, hashedBody: false };
-    return opts.s3 ? { payloadMode: UNSIGNED_PAYLOAD, hashedBody: false } : { payloadMode: sha256Hex(req.body), hashedBody: true };
+    return opts.s3 ? { payloadMode: UNSIGNED_PAYLOAD, hashedBody: false } : { payloadMode: hashOfWholeBody(req), hashedBody: true };
   }
   const declared = req.headers['x-amz-content-sha256'];
   if (declared !== undefined && declared !== '') return { payloadMode: declared.trim(), hashedBody: false };
-  return { payloadMode: sha256Hex(req.body), hashedBody: true };
+  return { payloadMode: hashOfWholeBody(req), hashedBody: true };
+}
+
+/**
+ * The body's own hash, for requests that do not declare one. A streamed body is not read before
+ * the signature is checked, so it must declare one; S3 requires the header on every SigV4 request
+ * and answers its absence this way.
+ */
+function hashOfWholeBody(req: RawRequest): string {
+  if (req.bodyStream) throw new AwsError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', { status: 400 });
+  return sha256Hex(req.body);
 }
 
 function verifySignature(
@@ -341,6 +357,14 @@ function isSha256Hex(value: string): boolean {
   return SHA256_HEX.test(value);
 }
 
+/** What the payload checks leave for the handler. */
+interface DecodedPayload {
+  body: Buffer;
+  trailers: Record<string, string>;
+  /** Streamed requests: the body, checked as it is read (`body` is then empty). */
+  bodyStream?: RequestBodyStream;
+}
+
 /** Checks a declared payload hash against the bytes and removes aws-chunked framing. */
 function decodePayload(
   req: RawRequest,
@@ -348,7 +372,11 @@ function decodePayload(
   hashedBody: boolean,
   key: Buffer,
   checked: CheckedParts,
-): { body: Buffer; trailers: Record<string, string> } {
+  toError: StreamErrorMapper | undefined,
+): DecodedPayload {
+  const signing = (): ChunkSigning | undefined =>
+    payloadMode === STREAMING_UNSIGNED_TRAILER ? undefined : { key, amzDate: checked.amzDate, scope: checked.scope.scope, seedSignature: checked.signature };
+  if (req.bodyStream) return streamedPayload(req, req.bodyStream, payloadMode, signing, toError);
   // payloadMode was computed from these very bytes: nothing to check, no framing to remove.
   if (hashedBody) return { body: req.body, trailers: {} };
   if (isSha256Hex(payloadMode)) {
@@ -359,17 +387,32 @@ function decodePayload(
     return { body: req.body, trailers: {} };
   }
   if (!isStreamingMode(payloadMode)) return { body: req.body, trailers: {} };
-  const signing =
-    payloadMode === STREAMING_UNSIGNED_TRAILER ? undefined : { key, amzDate: checked.amzDate, scope: checked.scope.scope, seedSignature: checked.signature };
-  return decodeChunkedPayload(req, payloadMode, signing);
+  return decodeAwsChunked(req.body, chunkedOptions(req, payloadMode, signing()));
 }
+
+/** The streamed counterpart of decodePayload: the same checks, made as the bytes pass. */
+function streamedPayload(
+  req: RawRequest,
+  source: Readable,
+  payloadMode: string,
+  signing: () => ChunkSigning | undefined,
+  toError: StreamErrorMapper | undefined,
+): DecodedPayload {
+  let decoder: BodyDecoder;
+  if (isSha256Hex(payloadMode)) decoder = new Sha256CheckingDecoder(payloadMode, declaredContentLength(req.headers));
+  else if (isStreamingMode(payloadMode)) decoder = new AwsChunkedDecoder(chunkedOptions(req, payloadMode, signing()));
+  else decoder = new PassThroughDecoder(declaredContentLength(req.headers));
+  return { body: EMPTY_BODY, trailers: {}, bodyStream: verifyingBodyStream(source, decoder, toError) };
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
 
 function isStreamingMode(payloadMode: string): boolean {
   return payloadMode === STREAMING_SIGNED || payloadMode === STREAMING_SIGNED_TRAILER || payloadMode === STREAMING_UNSIGNED_TRAILER;
 }
 
-/** Removes aws-chunked framing, verifying chunk signatures when `signing` is given and checking trailers. */
-function decodeChunkedPayload(req: RawRequest, payloadMode: string, signing: ChunkSigning | undefined): { body: Buffer; trailers: Record<string, string> } {
+/** How to decode a request's aws-chunked body: chunk signatures when `signing` is given, trailers, decoded length. */
+function chunkedOptions(req: RawRequest, payloadMode: string, signing: ChunkSigning | undefined): DecodeOptions {
   const decodedLengthHeader = req.headers['x-amz-decoded-content-length'];
   const decodedLength = decodedLengthHeader === undefined ? undefined : Number(decodedLengthHeader.trim());
   if (decodedLength !== undefined && !Number.isSafeInteger(decodedLength)) {
@@ -377,14 +420,19 @@ function decodeChunkedPayload(req: RawRequest, payloadMode: string, signing: Chu
   }
   const announced = req.headers['x-amz-trailer'];
   const expectedTrailers = announced ? announced.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '') : [];
-  return decodeAwsChunked(req.body, { signing, trailer: payloadMode !== STREAMING_SIGNED, expectedTrailers, decodedLength });
+  return { signing, trailer: payloadMode !== STREAMING_SIGNED, expectedTrailers, decodedLength };
 }
 
 /**
  * For `--auth off`: no signature is checked, but aws-chunked bodies (which SDK v3 sends to S3 by
  * default) still need their framing removed and their trailing checksums checked.
  */
-export function decodeBodyWithoutVerifying(req: RawRequest): { body: Buffer; trailers: Record<string, string> } {
-  const payloadMode = req.headers['x-amz-content-sha256'] ?? '';
-  return isStreamingMode(payloadMode) ? decodeChunkedPayload(req, payloadMode, undefined) : { body: req.body, trailers: {} };
+export function decodeBodyWithoutVerifying(req: RawRequest, toError?: StreamErrorMapper): DecodedPayload {
+  const payloadMode = (req.headers['x-amz-content-sha256'] ?? '').trim();
+  const chunked = isStreamingMode(payloadMode);
+  if (req.bodyStream) {
+    const decoder = chunked ? new AwsChunkedDecoder(chunkedOptions(req, payloadMode, undefined)) : new PassThroughDecoder(declaredContentLength(req.headers));
+    return { body: EMPTY_BODY, trailers: {}, bodyStream: verifyingBodyStream(req.bodyStream, decoder, toError) };
+  }
+  return chunked ? decodeAwsChunked(req.body, chunkedOptions(req, payloadMode, undefined)) : { body: req.body, trailers: {} };
 }

@@ -905,7 +905,7 @@ export interface InvocationResponse {
 export type InvocationType = 'Event' | 'RequestResponse' | 'DryRun';
 export interface InvokeAsyncRequest {
   FunctionName: string;
-  InvokeArgs: Uint8Array | Buffer;
+  InvokeArgs: Uint8Array | Buffer | NodeJS.ReadableStream;
 }
 export interface InvokeAsyncResponse {
   Status?: number;

@@ -834,7 +834,7 @@ export interface GetObjectLockConfigurationRequest {
   ExpectedBucketOwner?: string;
 }
 export interface GetObjectOutput {
-  Body?: Uint8Array | Buffer;
+  Body?: Uint8Array | Buffer | NodeJS.ReadableStream;
   DeleteMarker?: boolean;
   AcceptRanges?: string;
   Expiration?: string;
@@ -923,7 +923,7 @@ export interface GetObjectTaggingRequest {
   RequestPayer?: RequestPayer;
 }
 export interface GetObjectTorrentOutput {
-  Body?: Uint8Array | Buffer;
+  Body?: Uint8Array | Buffer | NodeJS.ReadableStream;
   RequestCharged?: RequestCharged;
 }
 export interface GetObjectTorrentRequest {
@@ -1832,7 +1832,7 @@ export interface PutObjectOutput {
 }
 export interface PutObjectRequest {
   ACL?: ObjectCannedACL;
-  Body?: Uint8Array | Buffer;
+  Body?: Uint8Array | Buffer | NodeJS.ReadableStream;
   Bucket: string;
   CacheControl?: string;
   ContentDisposition?: string;
@@ -2007,6 +2007,7 @@ export interface RequestProgress {
 export interface RestoreObjectOutput {
   RequestCharged?: RequestCharged;
   RestoreOutputPath?: string;
+  StatusCode?: number;
 }
 export interface RestoreObjectRequest {
   Bucket: string;
@@ -2278,7 +2279,7 @@ export interface UploadPartOutput {
   RequestCharged?: RequestCharged;
 }
 export interface UploadPartRequest {
-  Body?: Uint8Array | Buffer;
+  Body?: Uint8Array | Buffer | NodeJS.ReadableStream;
   Bucket: string;
   ContentLength?: number;
   ContentMD5?: string;
@@ -2315,7 +2316,7 @@ export interface WebsiteConfiguration {
 export interface WriteGetObjectResponseRequest {
   RequestRoute: string;
   RequestToken: string;
-  Body?: Uint8Array | Buffer;
+  Body?: Uint8Array | Buffer | NodeJS.ReadableStream;
   StatusCode?: number;
   ErrorCode?: string;
   ErrorMessage?: string;

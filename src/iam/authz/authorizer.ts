@@ -5,7 +5,8 @@
  * `<prefix>:<Operation>` on "*"), the caller's identity policies, permissions boundary and session
  * policies, plus the resource's own policy when it has one, go to the evaluator with the global
  * condition keys and the operation's own. Principals' policies are compiled once and cached until
- * the next IAM write.
+ * the next IAM write, together with the decisions made from them (decision-cache.ts), so that a
+ * principal repeating a request costs a key lookup rather than a scan of its statements.
  */
 import type { Logger } from 'pino';
 import type { Principal } from '../../core/principal.ts';
@@ -19,6 +20,7 @@ import type { ContextValue } from '../policy/context.ts';
 import type { AuthzTarget, OperationAuthz } from './types.ts';
 import { accessDeniedError } from './denial.ts';
 import { globalContext } from './global-context.ts';
+import { DecisionMemo } from './decision-cache.ts';
 
 /** What the authorizer needs from IAM's store (src/services/iam/credentials.ts provides it). */
 export interface PrincipalPolicySource {
@@ -31,7 +33,12 @@ interface CompiledPrincipal {
   identity: CompiledPolicy[];
   boundary?: CompiledPolicy;
   tags: Record<string, string>;
+  /** Decisions made from these policies; absent for root and anonymous, which have none. */
+  decisions?: DecisionMemo;
 }
+
+/** Root and anonymous callers: no identity policies, nothing to remember. */
+const NO_POLICIES: Promise<CompiledPrincipal> = Promise.resolve({ identity: [], tags: {} });
 
 export interface IamAuthorizer extends Authorizer {
   /** Evaluates one target for a principal: the same decision path requests take (for Simulate*). */
@@ -55,18 +62,19 @@ export function createIamAuthorizer(deps: IamAuthorizerDeps): IamAuthorizer {
   const unsubscribe = deps.policies.onChange(() => cache.clear());
 
   function compiledFor(principal: Principal): Promise<CompiledPrincipal> {
-    if (principal.type === 'root' || principal.type === 'anonymous') return Promise.resolve({ identity: [], tags: {} });
+    if (principal.type === 'root' || principal.type === 'anonymous') return NO_POLICIES;
     // Role sessions share the role's policies, federated users their creator's, users their own.
     // Session policies are per session and compiled separately.
     const key = principal.session?.roleArn ?? principal.session?.sourceUserArn ?? principal.arn;
     const now = Date.now();
     const entry = cache.get(key);
     if (entry && now - entry.loadedAtMs < ttlMs) return entry.compiled;
-    const compiled = deps.policies.load(principal).then((loaded) => ({
-      identity: loaded.identity.map((p) => compilePolicyDocument(p.document, 'identity', { id: p.source })),
-      boundary: loaded.boundary && compilePolicyDocument(loaded.boundary.document, 'boundary', { id: loaded.boundary.source }),
-      tags: loaded.tags,
-    }));
+    const compiled = deps.policies.load(principal).then((loaded) => {
+      const identity = loaded.identity.map((p) => compilePolicyDocument(p.document, 'identity', { id: p.source }));
+      const boundary = loaded.boundary && compilePolicyDocument(loaded.boundary.document, 'boundary', { id: loaded.boundary.source });
+      const contextKeys = new Set([...identity, ...(boundary ? [boundary] : [])].flatMap((p) => p.contextKeys));
+      return { identity, boundary, tags: loaded.tags, decisions: new DecisionMemo([...contextKeys]) };
+    });
     compiled.catch(() => cache.delete(key));
     cache.set(key, { compiled, loadedAtMs: now });
     return compiled;
@@ -90,11 +98,17 @@ export function createIamAuthorizer(deps: IamAuthorizerDeps): IamAuthorizer {
       resourceAccount: target.resourceAccount,
       context: withTargetContext(globalContext(ctx, service.global === true, compiled.tags), target.context),
     };
-    const decision = evaluate(evaluation, set);
+    // The memo is exact only when the identity policies and boundary are the whole policy set:
+    // a resource policy comes with the target, and session policies differ between sessions
+    // that may share an ARN.
+    const memo = set.resource === undefined && set.session === undefined ? compiled.decisions : undefined;
+    const decision = memo ? memo.decide(evaluation, (req) => evaluate(req, set)) : evaluate(evaluation, set);
     if (decision.effect === 'Allow') return { allowed: true, message: '', decision };
     const shown = target.displayResource === undefined ? evaluation : { ...evaluation, resource: target.displayResource };
     const denial = target.plainDenial ? { ...decision, deniedBy: undefined } : decision;
-    return { allowed: false, message: accessDeniedMessage(shown, denial), decision };
+    const message = accessDeniedMessage(shown, denial);
+    if (!target.denialMessage) return { allowed: false, message, decision };
+    return { allowed: false, message: target.denialMessage({ message, crossAccount: decision.crossAccount, anonymous: ctx.principal.type === 'anonymous' }), decision };
   }
 
   return {

@@ -31,6 +31,11 @@ export interface AuthzTarget {
    * action and the role ("User: … is not authorized to perform: sts:AssumeRole on resource: …").
    */
   plainDenial?: boolean;
+  /**
+   * The service's own wording of a denial, given AWS's IAM message (S3 answers anonymous and
+   * cross-account callers with a plain "Access Denied").
+   */
+  denialMessage?: (denial: { message: string; crossAccount: boolean; anonymous: boolean }) => string;
 }
 
 export interface AuthzCall {

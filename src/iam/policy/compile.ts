@@ -73,6 +73,13 @@ export interface CompiledPolicy {
    * order: statementsFor filtered by matchesAction, remembered per action.
    */
   statementsForAction(lowerAction: string, lowerService: string): readonly CompiledStatement[];
+  /**
+   * Every condition key and policy variable the policy reads, lower-case (a superset: values of
+   * operators that take no variables are scanned too). What the policy says about a request
+   * depends on the request context through these keys only, so a decision can be remembered
+   * against their values (src/iam/authz/decision-cache.ts).
+   */
+  readonly contextKeys: readonly string[];
 }
 
 /** Distinct actions remembered per policy before its action index starts over. */
@@ -119,6 +126,7 @@ export function compilePolicy(policy: ParsedPolicy, options: CompileOptions = {}
     kind: policy.kind,
     version: policy.version,
     statements,
+    contextKeys: contextKeysOf(policy),
     statementsFor,
     statementsForAction(lowerAction, lowerService) {
       let list = byAction.get(lowerAction);
@@ -130,6 +138,25 @@ export function compilePolicy(policy: ParsedPolicy, options: CompileOptions = {}
       return list;
     },
   };
+}
+
+/** The lower-case keys a policy's conditions test and its resources and condition values substitute. */
+function contextKeysOf(policy: ParsedPolicy): string[] {
+  const keys = new Set<string>();
+  const variablesIn = (text: string): void => {
+    if (policy.version !== '2012-10-17') return; // the legacy language has no variables
+    for (const piece of parseTemplate(text, true).pieces) if (typeof piece !== 'string') keys.add(piece.lowerKey);
+  };
+  for (const s of policy.statements) {
+    for (const pattern of s.resource ?? s.notResource ?? []) variablesIn(pattern);
+    for (const byKey of Object.values(s.condition ?? {})) {
+      for (const [key, values] of Object.entries(byKey)) {
+        keys.add(key.toLowerCase());
+        for (const value of values) variablesIn(String(value));
+      }
+    }
+  }
+  return [...keys];
 }
 
 function statementServices(s: ParsedStatement): Set<string> | 'any' {

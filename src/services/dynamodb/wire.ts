@@ -10,7 +10,7 @@
  *   verify (SDK v3 and boto3 retry on a mismatch).
  */
 import { crc32 } from 'node:zlib';
-import type { RawResponse } from '../../core/http.ts';
+import { responseBytes, type RawResponse } from '../../core/http.ts';
 import type { ProtocolCodec } from '../../protocols/codec.ts';
 import { createJsonCodec } from '../../protocols/json.ts';
 
@@ -28,7 +28,7 @@ export function dynamodbErrorType(code: string, modeled: boolean): string {
 }
 
 function capitaliseMessage(response: RawResponse): RawResponse {
-  const text = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
+  const text = responseBytes(response.body).toString('utf8');
   const body = JSON.parse(text) as Record<string, unknown>;
   if (!('message' in body)) return response;
   const { message, ...rest } = body;
@@ -48,6 +48,6 @@ export function createDynamoDbCodec(): ProtocolCodec {
 
 /** Adds `x-amz-crc32` (decimal CRC-32 of the exact body bytes) to every DynamoDB response. */
 export function addCrc32(response: RawResponse): RawResponse {
-  const bytes = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+  const bytes = responseBytes(response.body);
   return { ...response, headers: { ...response.headers, 'x-amz-crc32': String(crc32(bytes)) } };
 }

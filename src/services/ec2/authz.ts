@@ -14,6 +14,7 @@ import { readDb } from './db.ts';
 import { ec2Arn, taggableArn, type Ec2Kind } from './ids.ts';
 import { computeAuthz } from './compute-authz.ts';
 import { findTaggable } from './tags.ts';
+import type { NetworkInterfaceRecord } from './records.ts';
 
 /** A resource an operation names: its kind and the input member that holds its id, or NEW for created ones. */
 type ResourceRef = readonly [Ec2Kind, string];
@@ -144,6 +145,45 @@ function onTaggedResources(operation: 'CreateTags' | 'DeleteTags'): OperationAut
   };
 }
 
+/**
+ * Network interfaces: the interface (`network-interface/*` when created), its subnet and security
+ * groups, and the instance it is attached to or detached from. DetachNetworkInterface names only
+ * the attachment: the interface and instance are looked up from it.
+ */
+function onNetworkInterface(operation: string): OperationAuthz {
+  const action = `ec2:${operation}`;
+  return async (call) => {
+    const { ctx, input } = call;
+    const region = { 'ec2:Region': ctx.region };
+    const targets: AuthzTarget[] = [];
+    const groupTargets = async (ids: unknown) => {
+      for (const id of Array.isArray(ids) ? ids : []) if (typeof id === 'string') targets.push(await existingResourceTarget(call, action, 'sg', id));
+    };
+    if (operation === 'CreateNetworkInterface') {
+      const tags = ((input.TagSpecifications as TagSpecification[] | undefined) ?? []).filter((s) => s.ResourceType === 'network-interface').flatMap((s) => s.Tags ?? []);
+      const resource = ec2Arn(ctx.region, ctx.accountId, 'eni', '*');
+      targets.push({ action, resource, context: { ...region, ...requestTagContext(tags) } });
+      if (tags.length > 0) targets.push({ action: 'ec2:CreateTags', resource, context: { ...region, 'ec2:CreateAction': operation, ...requestTagContext(tags) } });
+      if (typeof input.SubnetId === 'string') targets.push(await existingResourceTarget(call, action, 'subnet', input.SubnetId));
+      await groupTargets(input.Groups);
+      return targets;
+    }
+    let eniId = typeof input.NetworkInterfaceId === 'string' ? input.NetworkInterfaceId : undefined;
+    let instanceId = typeof input.InstanceId === 'string' ? input.InstanceId : undefined;
+    if (operation === 'DetachNetworkInterface' && typeof input.AttachmentId === 'string') {
+      const eni = (await readDb(ctx).list<NetworkInterfaceRecord>('eni').catch(() => [])).find((e) => e.Attachment?.AttachmentId === input.AttachmentId);
+      eniId = eni?.NetworkInterfaceId;
+      instanceId = eni?.Attachment?.InstanceId;
+    }
+    targets.push(eniId ? await existingResourceTarget(call, action, 'eni', eniId) : { action, resource: ec2Arn(ctx.region, ctx.accountId, 'eni', '*'), context: region });
+    if (instanceId) targets.push({ action, resource: taggableArn(ctx.region, ctx.accountId, 'instance', instanceId), context: region });
+    if (operation === 'ModifyNetworkInterfaceAttribute') await groupTargets(input.Groups);
+    return targets;
+  };
+}
+
+const NETWORK_INTERFACE_OPERATIONS = new Set(['CreateNetworkInterface', 'DeleteNetworkInterface', 'AttachNetworkInterface', 'DetachNetworkInterface', 'ModifyNetworkInterfaceAttribute']);
+
 /** Operations without resource-level permissions: "*" with ec2:Region. */
 function onAnyResource(operation: string): OperationAuthz {
   return ({ ctx }) => [{ action: `ec2:${operation}`, resource: '*', context: { 'ec2:Region': ctx.region } }];
@@ -156,6 +196,7 @@ export function ec2Authz(operations: string[]): ServiceAuthz {
     if (operation === 'CreateTags' || operation === 'DeleteTags') table[operation] = onTaggedResources(operation);
     // Instances, volumes, snapshots, images and key pairs (compute-authz.ts).
     else if (computeAuthz[operation]) table[operation] = computeAuthz[operation]!;
+    else if (NETWORK_INTERFACE_OPERATIONS.has(operation)) table[operation] = onNetworkInterface(operation);
     else if (RESOURCES[operation]) table[operation] = onResources(operation, RESOURCES[operation]!);
     else table[operation] = onAnyResource(operation);
   }

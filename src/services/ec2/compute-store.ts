@@ -4,19 +4,43 @@
  * region, id) like the networking documents of db.ts. Kept apart from db.ts's `Ec2Kind`; the
  * tagging operations reach both through ids.ts's `TaggableKind`.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { RequestContext } from '../../core/context.ts';
 import type { DocKey, DocOps } from '../../store/types.ts';
 import { ec2Error } from './errors.ts';
 
-export type ComputeKind = 'instance' | 'volume' | 'snapshot' | 'image' | 'key-pair';
+/** `client-token` documents are RunInstances' idempotency index (instances.ts), not resources. */
+export type ComputeKind = 'instance' | 'volume' | 'snapshot' | 'image' | 'key-pair' | 'client-token';
 
 /** Id prefixes of compute resources and the sub-resources they embed. */
 export type ComputeIdPrefix = 'i' | 'r' | 'vol' | 'snap' | 'ami' | 'key' | 'eni' | 'eni-attach' | 'iip-assoc' | 'vol-attach';
 
 /** A long-format EC2 id: the prefix and 17 lower-case hex characters. */
 export function newComputeId(prefix: ComputeIdPrefix): string {
-  return `${prefix}-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  return `${prefix}-${randomIdSuffix()}`;
+}
+
+/**
+ * Random bytes come from a pooled buffer refilled 4 KiB at a time: a launch makes half a dozen ids,
+ * and one randomBytes call each cost more CPU than the rest of building the records.
+ */
+const randomPool = Buffer.alloc(4096);
+let randomPoolOffset = randomPool.length;
+
+/** `count` fresh random bytes as lower-case hex (2 × count characters). */
+export function randomHex(count: number): string {
+  if (randomPoolOffset + count > randomPool.length) {
+    randomFillSync(randomPool);
+    randomPoolOffset = 0;
+  }
+  const hex = randomPool.toString('hex', randomPoolOffset, randomPoolOffset + count);
+  randomPoolOffset += count;
+  return hex;
+}
+
+/** The 17 hex characters after an EC2 id's prefix. */
+export function randomIdSuffix(): string {
+  return randomHex(9).slice(0, 17);
 }
 
 /** The kind an id names ('i-…' → instance), or undefined for ids of other kinds. Key pairs are named, not matched here. */

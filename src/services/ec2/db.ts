@@ -2,11 +2,17 @@
  * EC2's documents in the store: one per resource, keyed (`ec2:<kind>`, account, region, id), holding
  * the resource as the API describes it (plus a few internal members the XML writer ignores because
  * the model does not name them). Writes run in one transaction per request.
+ *
+ * Writing or deleting an interface (`eni`) or NAT gateway (`nat`) document, or deleting a subnet,
+ * also updates the private-address index (address-index.ts) in the same transaction: doing it
+ * here, where every such write passes, keeps the index from ever missing one.
  */
 import type { RequestContext } from '../../core/context.ts';
 import type { DocKey, DocOps } from '../../store/types.ts';
 import type { Ec2Kind } from './ids.ts';
+import { AddressIndex } from './address-index.ts';
 import { manyNotFound, notFound } from './errors.ts';
+import type { NatGatewayRecord, NetworkInterfaceRecord } from './records.ts';
 
 export type DocKind = Ec2Kind | 'region-defaults';
 
@@ -34,10 +40,19 @@ export class Ec2Db {
 
   async put<T>(kind: DocKind, id: string, value: T): Promise<void> {
     await this.ops.put(this.key(kind, id), value);
+    if (kind === 'eni') await this.addressIndex().interfaceWritten(value as NetworkInterfaceRecord);
+    else if (kind === 'nat') await this.addressIndex().natGatewayWritten(value as NatGatewayRecord);
   }
 
   async delete(kind: DocKind, id: string): Promise<void> {
     await this.ops.delete(this.key(kind, id));
+    if (kind === 'eni' || kind === 'nat') await this.addressIndex().holderDeleted(id);
+    else if (kind === 'subnet') await this.addressIndex().subnetDeleted(id);
+  }
+
+  /** The region's private-address index, through the same store operations (the same transaction). */
+  addressIndex(): AddressIndex {
+    return new AddressIndex(this.ops, this.account, this.region);
   }
 
   async list<T>(kind: Ec2Kind): Promise<T[]> {

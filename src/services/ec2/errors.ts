@@ -36,6 +36,7 @@ const NOT_FOUND: Record<string, { code: string; noun: string; malformed: string 
   rtb: { code: 'InvalidRouteTableID.NotFound', noun: 'routeTable', malformed: 'InvalidRouteTableID.Malformed' },
   acl: { code: 'InvalidNetworkAclID.NotFound', noun: 'networkAcl', malformed: 'InvalidNetworkAclID.Malformed' },
   eipalloc: { code: 'InvalidAllocationID.NotFound', noun: 'allocation', malformed: 'InvalidAllocationID.Malformed' },
+  eni: { code: 'InvalidNetworkInterfaceID.NotFound', noun: 'networkInterface', malformed: 'InvalidNetworkInterfaceID.Malformed' },
   sgr: { code: 'InvalidSecurityGroupRuleId.NotFound', noun: 'security group rule', malformed: 'InvalidSecurityGroupRuleId.Malformed' },
 };
 

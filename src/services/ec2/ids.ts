@@ -2,17 +2,16 @@
  * EC2 resource ids: a type prefix and 17 lower-case hex characters (vpc-0a1b2c3d4e5f67890),
  * the long format every resource has used since 2018.
  */
-import { randomBytes } from 'node:crypto';
-import { computeArn, type ComputeKind } from './compute-store.ts';
+import { computeArn, randomIdSuffix, type ComputeKind } from './compute-store.ts';
 
-export type Ec2Kind = 'vpc' | 'subnet' | 'igw' | 'rtb' | 'acl' | 'sg' | 'eipalloc' | 'nat';
+export type Ec2Kind = 'vpc' | 'subnet' | 'igw' | 'rtb' | 'acl' | 'sg' | 'eipalloc' | 'nat' | 'eni';
 
 /** Id prefixes of the resources this slice owns, and of the sub-resources they embed. */
 export const ID_PREFIXES = ['vpc', 'subnet', 'igw', 'rtb', 'acl', 'sg', 'sgr', 'eipalloc', 'eipassoc', 'nat', 'rtbassoc', 'aclassoc', 'vpc-cidr-assoc', 'eni'] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
 export function newEc2Id(prefix: IdPrefix): string {
-  return `${prefix}-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  return `${prefix}-${randomIdSuffix()}`;
 }
 
 /** The resource kind an id names ('vpc-…' → 'vpc'), or undefined for ids this slice does not own. */
@@ -27,6 +26,7 @@ export function kindOfId(id: string): Ec2Kind | undefined {
     case 'sg':
     case 'eipalloc':
     case 'nat':
+    case 'eni':
       return prefix;
     default:
       return undefined;
@@ -43,23 +43,25 @@ export const ARN_RESOURCE_TYPE: Record<Ec2Kind, string> = {
   sg: 'security-group',
   eipalloc: 'elastic-ip',
   nat: 'natgateway',
+  eni: 'network-interface',
 };
 
 /**
  * Every kind CreateTags, DeleteTags and DescribeTags reach ("Tag your Amazon EC2 resources"): the
  * networking kinds above and the compute kinds of compute-store.ts.
  */
-export type TaggableKind = Ec2Kind | ComputeKind;
+export type TaggableKind = Ec2Kind | TaggableComputeKind;
+type TaggableComputeKind = Exclude<ComputeKind, 'client-token'>;
 
-const COMPUTE_PREFIXES: Record<string, ComputeKind> = { i: 'instance', vol: 'volume', snap: 'snapshot', ami: 'image', key: 'key-pair' };
+const COMPUTE_PREFIXES: Record<string, TaggableComputeKind> = { i: 'instance', vol: 'volume', snap: 'snapshot', ami: 'image', key: 'key-pair' };
 
 /** The taggable kind an id's prefix names ('i-…' → instance, 'vpc-…' → vpc), or undefined. */
 export function taggableKindOfId(id: string): TaggableKind | undefined {
   return COMPUTE_PREFIXES[id.slice(0, id.indexOf('-'))] ?? kindOfId(id);
 }
 
-export function isComputeKind(kind: TaggableKind): kind is ComputeKind {
-  return Object.values(COMPUTE_PREFIXES).includes(kind as ComputeKind);
+export function isComputeKind(kind: TaggableKind): kind is TaggableComputeKind {
+  return Object.values(COMPUTE_PREFIXES).includes(kind as TaggableComputeKind);
 }
 
 /**
@@ -80,6 +82,7 @@ export const TAG_RESOURCE_TYPE: Record<TaggableKind, string> = {
   sg: 'security-group',
   eipalloc: 'elastic-ip',
   nat: 'natgateway',
+  eni: 'network-interface',
   instance: 'instance',
   volume: 'volume',
   snapshot: 'snapshot',

@@ -11,6 +11,7 @@ import type { RequestContext } from '../../core/context.ts';
 import type { Ec2Handlers } from '../../generated/ec2/handlers.ts';
 import type { Handler } from '../types.ts';
 import { defineService } from '../types.ts';
+import { ec2Migrations } from './address-index.ts';
 import { catalogHandlers } from './catalog/index.ts';
 import { computeHandlers } from './compute.ts';
 import { ec2Authz } from './authz.ts';
@@ -29,6 +30,15 @@ import {
   modifyVpcAttribute,
 } from './vpcs.ts';
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.ts';
+import {
+  attachNetworkInterface,
+  createNetworkInterface,
+  deleteNetworkInterface,
+  describeNetworkInterfaceAttribute,
+  describeNetworkInterfaces,
+  detachNetworkInterface,
+  modifyNetworkInterfaceAttribute,
+} from './network-interfaces.ts';
 import { attachInternetGateway, createInternetGateway, deleteInternetGateway, describeInternetGateways, detachInternetGateway } from './gateways.ts';
 import {
   associateRouteTable,
@@ -81,6 +91,13 @@ const networkHandlers: Record<string, Impl> = {
   DescribeSubnets: describeSubnets,
   ModifySubnetAttribute: modifySubnetAttribute,
   DeleteSubnet: deleteSubnet,
+  CreateNetworkInterface: createNetworkInterface,
+  DescribeNetworkInterfaces: describeNetworkInterfaces,
+  DeleteNetworkInterface: deleteNetworkInterface,
+  AttachNetworkInterface: attachNetworkInterface,
+  DetachNetworkInterface: detachNetworkInterface,
+  ModifyNetworkInterfaceAttribute: modifyNetworkInterfaceAttribute,
+  DescribeNetworkInterfaceAttribute: describeNetworkInterfaceAttribute,
   CreateInternetGateway: createInternetGateway,
   DescribeInternetGateways: describeInternetGateways,
   AttachInternetGateway: attachInternetGateway,
@@ -122,11 +139,12 @@ export const ec2 = defineService<Ec2Handlers>({
   authFamily: 'ec2',
   authz: ec2Authz(Object.keys(ec2Handlers)),
   handlers: ec2Handlers as Partial<Ec2Handlers>,
+  migrations: ec2Migrations,
   compatibility: {
     notes: [
       'Each region gets its default VPC (172.31.0.0/16, a /20 default subnet per Availability Zone, an attached internet gateway, main route table, default network ACL and default security group) on the first EC2 request in that region.',
       'DryRun answers DryRunOperation (412) once authorization succeeds; it does not check that the named resources exist.',
-      'UnauthorizedOperation messages carry the plain denial reason, not an encoded authorization message.',
+      'UnauthorizedOperation for an action on a resource ends with "Encoded authorization failure message: …", which sts:DecodeAuthorizationMessage decodes in the same account to AWS\'s shape (allowed, explicitDeny, matchedStatements, failures, context with principal, action, resource and the resource\'s aws:* condition keys); matchedStatements and failures are always empty and the principal carries no unique id. Describe* denials (no resource) carry the plain message, as on AWS.',
       'Availability Zone ids map zone letters in order (us-west-2a → usw2-az1); AWS maps them per account.',
       'Opt-in regions are reported as opted-in: Bonsai serves every region.',
       'Quotas enforced: 5 VPCs per region, 5 IPv4 CIDR blocks per VPC, 50 tags per resource.',
@@ -137,7 +155,10 @@ export const ec2 = defineService<Ec2Handlers>({
       AllocateAddress: 'Addresses come from the documentation ranges 203.0.113.0/24, 198.51.100.0/24 and 192.0.2.0/24 (Amazon pool only: Address, PublicIpv4Pool, CustomerOwnedIpv4Pool and IpamPoolId are refused); 5 per region.',
       CreateNatGateway: 'pending → available (and deleting → deleted) take 5 seconds of Bonsai\'s clock; failures (Elastic IP already associated, no internet gateway) show as state failed with AWS\'s FailureCode. Secondary addresses, regional availability mode and ClientToken idempotency are not modelled.',
       AssociateAddress: 'Instances are known by their ec2:instance documents, network interfaces by ec2:eni documents.',
-      RunInstances: 'Instances only exist as records (user data is stored, not run yet). Private addresses are the subnet\'s first free ones after the 4 reserved (AWS picks any); public addresses are random in Amazon ranges. Without InstanceType t2.micro is used (AWS defaults to m1.small, which Bonsai does not offer). Quota: 20 pending or running instances per region. Launch templates, Spot, placement groups, IPv6, secondary interfaces, instance store volumes and encrypted volumes with KMS keys are not modelled.',
+      CreateNetworkInterface: 'One private IPv4 address per interface (secondary addresses, prefixes, IPv6 and EFA are refused or not modelled); addresses are the subnet\'s first free ones. Every instance\'s primary interface is listed too; NAT gateways\' interfaces are not.',
+      DeleteNetworkInterface: 'An attached interface answers InvalidParameterValue "Network interface \'eni-…\' is currently in use.", as AWS does.',
+      AttachNetworkInterface: 'Same Availability Zone and VPC, a free device index, within the instance type\'s MaximumNetworkInterfaces; network card index 0 only.',
+      RunInstances: 'BONSAI_EC2_INSTANCE_QUOTA raises the instance quota (default 20). Instances only exist as records (user data is stored, not run yet). Private addresses are the subnet\'s first free ones after the 4 reserved (AWS picks any); public addresses are random in Amazon ranges. Without InstanceType t2.micro is used (AWS defaults to m1.small, which Bonsai does not offer). Quota: 20 pending or running instances per region. Launch templates, Spot, placement groups, IPv6, secondary interfaces at launch (NetworkInterfaces past device index 0, or an existing NetworkInterfaceId), instance store volumes and encrypted volumes with KMS keys are not modelled.',
       StopInstances: 'pending → running takes 2 s, stopping → stopped and shutting-down → terminated 3 s of Bonsai\'s clock; terminated instances vanish after an hour. Hibernate needs HibernationOptions at launch.',
       DescribeInstanceStatus: 'Running instances report ok/passed at once (no initializing period); scheduled events are not modelled.',
       CreateKeyPair: 'RSA (PKCS#1 PEM) and ED25519 (OpenSSH) keys; KeyFormat ppk is refused. Only public keys are stored.',

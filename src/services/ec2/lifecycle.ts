@@ -6,6 +6,7 @@
  * volumes go), Modify/DescribeInstanceAttribute, the instance profile associations, and the
  * running seconds billing reads.
  */
+import { releaseInterfacesOnTermination } from './network-interfaces.ts';
 import type { RequestContext } from '../../core/context.ts';
 import type {
   AssociateIamInstanceProfileRequest,
@@ -136,6 +137,7 @@ export async function rebootInstances(ctx: RequestContext, input: RebootInstance
 
 /**
  * Termination gives back the private address (the subnet's count goes up again), deletes the
+ * primary network interface (and attached ones marked DeleteOnTermination, detaching the others), deletes the
  * DeleteOnTermination volumes, detaches the others and ends the instance profile association.
  */
 async function releaseOnTermination(ctx: RequestContext, db: ComputeDb, instance: InstanceRecord): Promise<InstanceRecord> {
@@ -144,6 +146,8 @@ async function releaseOnTermination(ctx: RequestContext, db: ComputeDb, instance
   if (subnet) await net.put('subnet', subnet.SubnetId, { ...subnet, AvailableIpAddressCount: (subnet.AvailableIpAddressCount ?? 0) + 1 });
   // Elastic IPs are disassociated and stay allocated.
   await disassociateInstanceAddresses(net, instance.InstanceId);
+  // The primary interface goes with the instance; attached ones are deleted or detached as marked.
+  await releaseInterfacesOnTermination(net, instance);
   for (const volume of await db.list<VolumeRecord>('volume')) {
     const attachment = volume.Attachments.find((a) => a.InstanceId === instance.InstanceId);
     if (!attachment) continue;

@@ -36,6 +36,40 @@ export type SecurityGroupRecord = Omit<SecurityGroup, 'IpPermissions' | 'IpPermi
 export type AddressRecord = Address & { AllocationId: string; PublicIp: string };
 export type NatGatewayRecord = NatGateway & { NatGatewayId: string; SubnetId: string; VpcId: string; AllocationId?: string; AvailableAtMs: number };
 
+/**
+ * A network interface (ENI). Every instance's primary interface (device index 0) has one, made by
+ * RunInstances and deleted at termination; for it the instance document stays the source of the
+ * security groups and source/destination check (ModifyInstanceAttribute and
+ * ModifyNetworkInterfaceAttribute both write there), so `Groups` and `SourceDestCheck` here are
+ * read only for interfaces that are not an instance's primary one.
+ */
+export interface NetworkInterfaceRecord {
+  NetworkInterfaceId: string;
+  SubnetId: string;
+  VpcId: string;
+  AvailabilityZone: string;
+  AvailabilityZoneId: string;
+  OwnerId: string;
+  Description: string;
+  MacAddress: string;
+  PrivateIpAddress: string;
+  Groups: string[];
+  SourceDestCheck: boolean;
+  /** 'interface' for the user's; NAT gateways' are not stored (nat-gateways.ts). */
+  InterfaceType: 'interface';
+  Tags: Tag[];
+  CreatedAtMs: number;
+  Attachment?: NetworkInterfaceAttachmentRecord;
+}
+
+export interface NetworkInterfaceAttachmentRecord {
+  AttachmentId: string;
+  InstanceId: string;
+  DeviceIndex: number;
+  DeleteOnTermination: boolean;
+  AttachTimeMs: number;
+}
+
 export interface Owner {
   account: string;
   region: string;

@@ -21,6 +21,9 @@ import { applyFilters, paginate, type FilterFields } from './filters.ts';
 import { newRule, newSecurityGroupRecord, permissionsOf, securityGroupView, type Owner, type SecurityGroupRecord, type VpcRecord } from './records.ts';
 import { tagsFromSpecifications } from './tags.ts';
 import { defaultVpcId } from './defaults.ts';
+import { ComputeDb } from './compute-store.ts';
+import { terminatedAtMs, type InstanceRecord } from './instance-state.ts';
+import { interfacesWhere } from './network-interfaces.ts';
 
 function ownerOf(ctx: RequestContext): Owner {
   return { account: ctx.accountId, region: ctx.region };
@@ -251,6 +254,11 @@ export async function deleteSecurityGroup(ctx: RequestContext, input: DeleteSecu
       (g) => g.GroupId !== group.GroupId && g.Rules.some((r) => r.ReferencedGroupInfo?.GroupId === group.GroupId),
     );
     if (referencing) throw ec2Error('DependencyViolation', `resource ${group.GroupId} has a dependent object`);
+    // Instances (their primary interfaces' groups live on them) and other interfaces using the group.
+    const compute = new ComputeDb(db.ops, ctx.accountId, ctx.region);
+    const usedByInstance = (await compute.list<InstanceRecord>('instance')).some((i) => terminatedAtMs(i.Events) === undefined && i.SecurityGroupIds.includes(group.GroupId));
+    const usedByInterface = (await interfacesWhere(db, (e) => e.Attachment?.DeviceIndex !== 0 && e.Groups.includes(group.GroupId))).length > 0;
+    if (usedByInstance || usedByInterface) throw ec2Error('DependencyViolation', `resource ${group.GroupId} has a dependent object`);
     await db.delete('sg', group.GroupId);
     return { Return: true, GroupId: group.GroupId };
   });

@@ -12,6 +12,9 @@ import { newSubnetRecord, type NatGatewayRecord, type NetworkAclRecord, type Rou
 import { zonesOf } from './regions.ts';
 import { tagsFromSpecifications } from './tags.ts';
 import { addSubnetToDefaultAcl } from './vpcs.ts';
+import { ComputeDb } from './compute-store.ts';
+import { terminatedAtMs, type InstanceRecord } from './instance-state.ts';
+import { interfacesWhere } from './network-interfaces.ts';
 
 /** The zone a CreateSubnet asks for (by name or id), or the region's first when it names none. */
 function chooseZone(region: string, input: CreateSubnetRequest): { name: string; id: string } {
@@ -131,13 +134,22 @@ export async function modifySubnetAttribute(ctx: RequestContext, input: ModifySu
   return {};
 }
 
-/** A subnet with NAT gateways (or, later, instances and interfaces) in it cannot be deleted. */
+/**
+ * A subnet with NAT gateways, network interfaces or live instances in it cannot be deleted
+ * ("The subnet '…' has dependencies and cannot be deleted.").
+ */
 export async function deleteSubnet(ctx: RequestContext, input: DeleteSubnetRequest) {
   const subnetId = input.SubnetId!;
   await writeDb(ctx, async (db) => {
     await db.require<SubnetRecord>('subnet', subnetId);
     const nats = (await db.list<NatGatewayRecord>('nat')).filter((n) => n.SubnetId === subnetId && n.State !== 'deleted');
     if (nats.length > 0) throw dependencyViolation('subnet', subnetId);
+    if ((await interfacesWhere(db, (e) => e.SubnetId === subnetId)).length > 0) throw dependencyViolation('subnet', subnetId);
+    // Instances launched before interfaces were stored have no interface document.
+    const compute = new ComputeDb(db.ops, ctx.accountId, ctx.region);
+    if ((await compute.list<InstanceRecord>('instance')).some((i) => i.SubnetId === subnetId && terminatedAtMs(i.Events) === undefined)) {
+      throw dependencyViolation('subnet', subnetId);
+    }
     // Its route table and network ACL associations go with it.
     for (const table of await db.list<RouteTableRecord>('rtb')) {
       const kept = (table.Associations ?? []).filter((a) => a.SubnetId !== subnetId);

@@ -77,6 +77,7 @@ const ID_MEMBER: Record<TaggableKind, string> = {
   sg: 'GroupId',
   eipalloc: 'AllocationId',
   nat: 'NatGatewayId',
+  eni: 'NetworkInterfaceId',
   instance: 'InstanceId',
   volume: 'VolumeId',
   snapshot: 'SnapshotId',

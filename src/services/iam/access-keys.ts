@@ -124,16 +124,25 @@ const LAST_USE_WRITE_INTERVAL_MS = 60_000;
  */
 export function accessKeyUseRecorder(store: Store, accountId: string) {
   const lastWritten = new Map<string, number>();
-  return async function recordUse(accessKeyId: string, serviceName: string, region: string, at: Date): Promise<void> {
+  // Called for every signed request: the once-a-minute check is synchronous, so the usual
+  // request allocates no async function frame, only the shared settled promise.
+  return function recordUse(accessKeyId: string, serviceName: string, region: string, at: Date): Promise<void> {
     const previous = lastWritten.get(accessKeyId);
-    if (previous !== undefined && at.getTime() - previous < LAST_USE_WRITE_INTERVAL_MS) return;
+    if (previous !== undefined && at.getTime() - previous < LAST_USE_WRITE_INTERVAL_MS) return ALREADY_RECORDED;
     lastWritten.set(accessKeyId, at.getTime());
-    const key = docKey(KIND.accessKey, accountId, accessKeyId);
-    const doc = await store.get<AccessKeyRecord>(key);
-    if (!doc) return;
-    const LastUsed = { Date: at.toISOString(), ServiceName: serviceName, Region: region };
-    await store.put(key, { ...doc.value, LastUsed }, { expectVersion: doc.version }).catch((err: unknown) => {
-      if (!(err instanceof StoreConflictError)) throw err;
-    });
+    return writeLastUse(store, accountId, accessKeyId, serviceName, region, at);
   };
+}
+
+const ALREADY_RECORDED: Promise<void> = Promise.resolve();
+
+/** Writes the key's last use unless the key is gone; a concurrent change to it wins. */
+async function writeLastUse(store: Store, accountId: string, accessKeyId: string, serviceName: string, region: string, at: Date): Promise<void> {
+  const key = docKey(KIND.accessKey, accountId, accessKeyId);
+  const doc = await store.get<AccessKeyRecord>(key);
+  if (!doc) return;
+  const LastUsed = { Date: at.toISOString(), ServiceName: serviceName, Region: region };
+  await store.put(key, { ...doc.value, LastUsed }, { expectVersion: doc.version }).catch((err: unknown) => {
+    if (!(err instanceof StoreConflictError)) throw err;
+  });
 }

@@ -8,13 +8,17 @@ import type { S3Handlers } from '../../generated/s3/handlers.ts';
 import type { Migration } from '../../store/types.ts';
 import { defineService } from '../types.ts';
 import type { S3Part } from './part.ts';
-import { bucketsPart } from './buckets/part.ts';
-import { objectsPart } from './objects/part.ts';
+import { bucketsOutputDocuments, bucketsPart } from './buckets/part.ts';
+import { createRestXmlCodec } from '../../protocols/rest-xml.ts';
+import { finalizeObjectResponse, objectsPart } from './objects/part.ts';
 import { multipartPart } from './multipart/part.ts';
 import { accessPart } from './access/part.ts';
+import { lifecyclePart, withLifecycleSweeper } from './lifecycle/part.ts';
 import { s3Authz } from './access/authz.ts';
+import { s3StreamsRequestBody } from './request-body.ts';
+import { serveS3OutsideApi, webPart } from './web/part.ts';
 
-const PARTS: readonly S3Part[] = [bucketsPart, objectsPart, multipartPart, accessPart];
+const PARTS: readonly S3Part[] = [bucketsPart, objectsPart, multipartPart, accessPart, lifecyclePart, webPart];
 
 function merge(parts: readonly S3Part[]) {
   const handlers: Partial<S3Handlers> = {};
@@ -45,8 +49,16 @@ export const s3 = defineService<S3Handlers>({
   allowsAnonymous: true,
   signsRawPath: true,
   requestIdStyle: 's3',
-  handlers: merged.handlers,
+  // Object uploads stream to disk (a 5 GiB PutObject is never held in memory); everything else is buffered.
+  streamsRequestBody: s3StreamsRequestBody,
+  codec: createRestXmlCodec({ outputDocuments: bucketsOutputDocuments }),
+  // The first request to a store starts its lifecycle sweeper (after collecting crash leftovers).
+  handlers: withLifecycleSweeper(merged.handlers),
   authz: s3Authz,
   migrations: merged.migrations,
   compatibility: { notes: merged.notes, operations: merged.operations },
+  // CORS preflights, the static website endpoint and browser POST uploads are not API operations.
+  serveOutsideApi: serveS3OutsideApi,
+  // GET/HEAD of a range or part: 206 (the model has no status member for it).
+  finalizeResponse: finalizeObjectResponse,
 });

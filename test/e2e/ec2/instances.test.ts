@@ -12,6 +12,7 @@ import * as IAM from '@aws-sdk/client-iam';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
 import { AWS_CLI_V2, runCli } from '../../helpers/clients.ts';
+import { splitEncoded } from './encoded-denial.ts';
 
 const ACCOUNT = TEST_ACCOUNT.accountId;
 const ROOT = { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey };
@@ -314,7 +315,7 @@ test('an IAM user with AmazonEC2FullAccess but without iam:PassRole cannot launc
   const { AccessKey } = await admin.send(new IAM.CreateAccessKeyCommand({ UserName: 'ec2-only' }));
   const client = ec2('us-east-1', { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
   const imageId = await amazonLinux2(client);
-  const refused = await failure(client.send(new EC2.RunInstancesCommand({ ImageId: imageId, InstanceType: 't2.micro', MinCount: 1, MaxCount: 1, IamInstanceProfile: { Arn: profileArn } })));
+  const refused = splitEncoded(await failure(client.send(new EC2.RunInstancesCommand({ ImageId: imageId, InstanceType: 't2.micro', MinCount: 1, MaxCount: 1, IamInstanceProfile: { Arn: profileArn } })))).error;
   assert.deepEqual(refused, {
     name: 'UnauthorizedOperation',
     status: 403,

@@ -10,6 +10,7 @@ import * as EC2 from '@aws-sdk/client-ec2';
 import * as IAM from '@aws-sdk/client-iam';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
+import { splitEncoded } from './encoded-denial.ts';
 
 const ACCOUNT = TEST_ACCOUNT.accountId;
 const ROOT = { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey };
@@ -195,9 +196,9 @@ test('CreateTags is authorized on each resource\'s ARN: snapshots and images wit
     status: 403,
     message: `You are not authorized to perform this operation. User: arn:aws:iam::${ACCOUNT}:user/tagger is not authorized to perform: ec2:CreateTags on resource: ${resource} because no identity-based policy allows the ec2:CreateTags action`,
   });
-  const image = await failure(tagger.send(new EC2.CreateTagsCommand({ Resources: [ids.imageId], Tags: tags })));
+  const image = splitEncoded(await failure(tagger.send(new EC2.CreateTagsCommand({ Resources: [ids.imageId], Tags: tags })))).error;
   assert.deepEqual(image, denied(`arn:aws:ec2:us-west-1::image/${ids.imageId}`));
-  const instance = await failure(tagger.send(new EC2.CreateTagsCommand({ Resources: [ids.snapshotId, ids.instanceId], Tags: tags })));
+  const instance = splitEncoded(await failure(tagger.send(new EC2.CreateTagsCommand({ Resources: [ids.snapshotId, ids.instanceId], Tags: tags })))).error;
   assert.deepEqual(instance, denied(`arn:aws:ec2:us-west-1:${ACCOUNT}:instance/${ids.instanceId}`));
   const describedInstance = await client.send(new EC2.DescribeInstancesCommand({ InstanceIds: [ids.instanceId] }));
   assert.equal(describedInstance.Reservations![0]!.Instances![0]!.Tags, undefined);

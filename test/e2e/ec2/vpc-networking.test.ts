@@ -9,6 +9,7 @@ import { IAMClient, CreateUserCommand, CreateAccessKeyCommand } from '@aws-sdk/c
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
 import { AWS_CLI_V2, runCli } from '../../helpers/clients.ts';
+import { splitEncoded } from './encoded-denial.ts';
 
 let bonsai: TestBonsai;
 before(async () => {
@@ -248,7 +249,7 @@ test('DryRun answers DryRunOperation and changes nothing; a user without permiss
   await iam.send(new CreateUserCommand({ UserName: 'nobody' }));
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'nobody' }));
   const denied = ec2('ap-southeast-2', { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
-  const refused = await failure(denied.send(new EC2.CreateVpcCommand({ CidrBlock: '10.9.0.0/16', DryRun: true })));
+  const refused = splitEncoded(await failure(denied.send(new EC2.CreateVpcCommand({ CidrBlock: '10.9.0.0/16', DryRun: true })))).error;
   assert.equal(refused.name, 'UnauthorizedOperation');
   assert.equal(refused.status, 403);
   assert.equal(

@@ -98,12 +98,20 @@ test('unsigned trailer: a trailer announced in x-amz-trailer but not sent is mal
   assert.equal(f.detail.message, 'the trailer x-amz-checksum-crc32 announced in x-amz-trailer is missing');
 });
 
-test('unsigned trailer: x-amz-decoded-content-length disagreeing with the chunks is malformed-chunk', async () => {
+test('unsigned trailer: chunks carrying fewer bytes than x-amz-decoded-content-length are incomplete-body', async () => {
   const name = 'x-amz-checksum-crc32';
   const req = await trailerRequest('STREAMING-UNSIGNED-PAYLOAD-TRAILER', unsignedTrailerBody(DATA, name, expectedChecksum('crc32', DATA)), name, DATA.length + 1);
   const f = await failureOf(verifySigV4(req, options(KEYS, NOW, true)));
-  assert.equal(f.reason, 'malformed-chunk');
+  assert.equal(f.reason, 'incomplete-body');
   assert.equal(f.detail.message, `x-amz-decoded-content-length is ${DATA.length + 1} but the chunks carry ${DATA.length} bytes`);
+});
+
+test('unsigned trailer: chunks carrying more bytes than x-amz-decoded-content-length are malformed-chunk', async () => {
+  const name = 'x-amz-checksum-crc32';
+  const req = await trailerRequest('STREAMING-UNSIGNED-PAYLOAD-TRAILER', unsignedTrailerBody(DATA, name, expectedChecksum('crc32', DATA)), name, DATA.length - 1);
+  const f = await failureOf(verifySigV4(req, options(KEYS, NOW, true)));
+  assert.equal(f.reason, 'malformed-chunk');
+  assert.equal(f.detail.message, `x-amz-decoded-content-length is ${DATA.length - 1} but the chunks carry more bytes`);
 });
 
 test('a chunk size that is not hex is malformed-chunk; a body cut before the final chunk too', async () => {

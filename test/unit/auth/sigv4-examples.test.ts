@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifySigV4 } from '../../../src/auth/sigv4/verify.ts';
-import { failureOf, IAM_DOC_KEY, options, rawRequest, S3_DOC_KEY } from './helpers.ts';
+import { DOC_CHUNK_SIGNATURES, failureOf, IAM_DOC_KEY, options, rawRequest, S3_DOC_KEY, streamingBody, streamingRequest } from './helpers.ts';
 
 const S3_CRED = 'Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request';
 const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -144,42 +144,6 @@ test('S3 presigned URL example verifies within its 86400 s and expires after', a
   assert.equal(f.detail.requestTime?.toISOString(), '2013-05-24T00:00:00.000Z');
   assert.equal(f.detail.serverTime?.toISOString(), '2013-05-25T00:00:01.000Z');
 });
-
-function streamingBody(signatures: [string, string, string], corruptSecondChunk = false): Buffer {
-  const second = Buffer.alloc(1024, 'a');
-  if (corruptSecondChunk) second[10] = 0x62;
-  return Buffer.concat([
-    Buffer.from(`10000;chunk-signature=${signatures[0]}\r\n`),
-    Buffer.alloc(65536, 'a'),
-    Buffer.from(`\r\n400;chunk-signature=${signatures[1]}\r\n`),
-    second,
-    Buffer.from(`\r\n0;chunk-signature=${signatures[2]}\r\n\r\n`),
-  ]);
-}
-
-const DOC_CHUNK_SIGNATURES: [string, string, string] = [
-  'ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648',
-  '0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497',
-  'b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9',
-];
-
-function streamingRequest(body: Buffer) {
-  return rawRequest({
-    method: 'PUT',
-    target: '/examplebucket/chunkObject.txt',
-    headers: {
-      host: 's3.amazonaws.com',
-      'x-amz-date': '20130524T000000Z',
-      'x-amz-storage-class': 'REDUCED_REDUNDANCY',
-      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-      'content-encoding': 'aws-chunked',
-      'x-amz-decoded-content-length': '66560',
-      'content-length': '66824',
-      authorization: `AWS4-HMAC-SHA256 ${S3_CRED},SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9`,
-    },
-    body,
-  });
-}
 
 test('S3 streaming upload example (65 KiB in 64 KiB chunks) verifies and decodes', async () => {
   const body = streamingBody(DOC_CHUNK_SIGNATURES);

@@ -35,7 +35,7 @@ function sts(extra: Partial<Parameters<typeof signWithSmithy>[0]> = {}) {
 test('no Authorization header and no presigned query is anonymous, body untouched', async () => {
   const req = rawRequest({ method: 'GET', target: '/bucket/key?versionId=3', headers: { host: 'x' }, body: 'abc' });
   const out = await verifySigV4(req, options(KEYS, NOW, true));
-  assert.deepEqual(out, { kind: 'anonymous', body: Buffer.from('abc') });
+  assert.deepEqual(out, { kind: 'anonymous', body: Buffer.from('abc'), trailers: {} });
 });
 
 test('a well-signed STS request verifies and the resolver sees the key without a token', async () => {

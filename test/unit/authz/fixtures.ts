@@ -69,6 +69,8 @@ function memberValues(env: SeededEnv): Record<string, unknown> {
     AssumeRolePolicyDocument: TRUST_EC2,
     PolicyInputList: [ALLOW_S3],
     ActionNames: ['s3:GetObject'],
+    // S3 CopyObject / UploadPartCopy: a well-formed source ("bucket/key"), since a malformed one fails before authorization.
+    CopySource: 'example/source-key',
     // DynamoDB PartiQL: one statement of each verb, so every dynamodb:PartiQL* action is checked.
     Statement: 'SELECT * FROM "Music" WHERE "Artist" = \'Acme\'',
     Statements: [{ Statement: 'UPDATE "Music" SET plays = plays + 1 WHERE "Artist" = \'Acme\'' }],

@@ -47,11 +47,14 @@ function arnFormatPattern(format: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** `aws:RequestTag/${TagKey}` matches `aws:RequestTag/team` (case-insensitively, as IAM compares keys). */
+/**
+ * `aws:RequestTag/${TagKey}` matches `aws:RequestTag/team` (case-insensitively, as IAM compares keys);
+ * S3 writes its placeholders as `s3:RequestObjectTag/<key>`.
+ */
 function keyPattern(listed: string): RegExp {
   const body = listed
-    .split(/(\$\{[^}]+\})/)
-    .map((part) => (part.startsWith('${') ? '.+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .split(/(\$\{[^}]+\}|<[^>]+>)/)
+    .map((part) => (part.startsWith('${') || /^<[^>]+>$/.test(part) ? '.+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${body}$`, 'i');
 }

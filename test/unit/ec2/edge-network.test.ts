@@ -14,6 +14,7 @@ import { SecretBox } from '../../../src/core/secrets.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
 import { ensureRegionDefaults } from '../../../src/services/ec2/defaults.ts';
 import { readDb } from '../../../src/services/ec2/db.ts';
+import { ec2Migrations } from '../../../src/services/ec2/address-index.ts';
 import { entryFromRequest, normaliseProtocol, sortEntries } from '../../../src/services/ec2/network-acls.ts';
 import { chooseFreeIp } from '../../../src/services/ec2/addresses.ts';
 import { currentState, isVisible, natGatewayView, NAT_RETENTION_MS, NAT_TRANSITION_MS, type NatDoc } from '../../../src/services/ec2/nat-gateways.ts';
@@ -33,6 +34,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bonsai-ec2-edge-'));
   clock = createClock();
   store = await openStore({ kind: 'sqlite', file: join(dir, 'bonsai.db'), now: () => clock.now() });
+  await store.migrate('ec2', ec2Migrations);
 });
 after(async () => {
   await store.close();
@@ -54,6 +56,7 @@ function ctx(region = 'us-east-1'): RequestContext {
     log: silentLogger(),
     request: { method: 'POST', target: '/', headers: {}, body: Buffer.alloc(0) } as unknown as RequestContext['request'],
     sourceIp: '127.0.0.1',
+    dataDir: tmpdir(),
   };
 }
 

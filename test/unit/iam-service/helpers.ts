@@ -52,6 +52,7 @@ export async function openTestEnv(): Promise<TestEnv> {
         log: silentLogger(),
         request: { method: 'POST', target: '/', headers: {}, body: Buffer.alloc(0) } as unknown as RequestContext['request'],
         sourceIp: '127.0.0.1',
+        dataDir: dir,
       };
     },
     async close() {

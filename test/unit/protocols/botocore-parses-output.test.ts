@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { before, test } from 'node:test';
 import { AwsError } from '../../../src/core/errors.ts';
-import type { RawResponse } from '../../../src/core/http.ts';
+import { responseBytes, type RawResponse } from '../../../src/core/http.ts';
 import { codecFor } from '../../../src/protocols/index.ts';
 import { testModel } from '../../helpers/models.ts';
 
@@ -83,7 +83,7 @@ let parsed: Record<string, any> = {};
 before(() => {
   const payload = cases.map((c) => ({
     ...c,
-    response: { ...c.response, body: Buffer.from(c.response.body).toString('base64') },
+    response: { ...c.response, body: responseBytes(c.response.body).toString('base64') },
   }));
   parsed = JSON.parse(execFileSync('python3', ['-c', PYTHON], { input: JSON.stringify(payload), encoding: 'utf8' }));
 });

@@ -14,6 +14,12 @@ export interface BlobWriteOptions {
   checksumAlgorithms?: readonly ChecksumAlgorithm[];
   /** Refuse a body longer than this: the write rejects with S3's EntityTooLarge and leaves nothing. */
   maxBytes?: number;
+  /**
+   * The body length the client announced (Content-Length, or x-amz-decoded-content-length for
+   * aws-chunked bodies), reported as EntityTooLarge's ProposedSize; over maxBytes, the write is
+   * refused before reading anything.
+   */
+  proposedSize?: number;
 }
 
 export interface WrittenBlob {

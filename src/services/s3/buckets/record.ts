@@ -8,6 +8,8 @@ import { AwsError } from '../../../core/errors.ts';
 import type { RequestContext } from '../../../core/context.ts';
 import { StoreConflictError } from '../../../store/errors.ts';
 import type { DocKey, DocOps, StoredDoc } from '../../../store/types.ts';
+import type { StoredLifecycleConfiguration } from './lifecycle.ts';
+import { checkBucketRegion } from './region.ts';
 
 export type VersioningState = 'Unversioned' | 'Enabled' | 'Suspended';
 export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
@@ -23,6 +25,11 @@ export interface BucketRecord {
   name: string;
   ownerAccountId: string;
   region: string;
+  /**
+   * The LocationConstraint the bucket was created with, as given ('EU' stays 'EU', as
+   * GetBucketLocation answers it); absent for us-east-1 buckets.
+   */
+  locationConstraint?: string;
   /** ISO-8601, Bonsai's clock. */
   createdAt: string;
   /** AES-256 key for this bucket's SSE-S3 objects, sealed with the SecretBox (never stored in clear). */
@@ -37,7 +44,8 @@ export interface BucketRecord {
   objectOwnership: ObjectOwnership;
   /** The API shapes of each configuration, as put (validated), absent when not configured. */
   cors?: Record<string, unknown>;
-  lifecycle?: Record<string, unknown>;
+  /** Validated lifecycle rules (lifecycle.ts); the lifecycle executor reads them from here. */
+  lifecycle?: StoredLifecycleConfiguration;
   website?: Record<string, unknown>;
   notification?: Record<string, unknown>;
   objectLockEnabled?: boolean;
@@ -49,6 +57,11 @@ export interface BucketRecord {
   policy?: string;
   /** The bucket ACL grants (only the owner's FULL_CONTROL under BucketOwnerEnforced). */
   acl?: Record<string, unknown>;
+  /**
+   * True after DeleteBucketOwnershipControls: the bucket then behaves as ObjectWriter and
+   * GetBucketOwnershipControls answers OwnershipControlsNotFoundError.
+   */
+  ownershipControlsDeleted?: boolean;
 }
 
 export const BUCKET_KIND = 's3.bucket';
@@ -65,14 +78,29 @@ export function noSuchBucket(name: string): AwsError {
   return new AwsError('NoSuchBucket', 'The specified bucket does not exist', { status: 404, fields: { BucketName: name } });
 }
 
+export interface RequireBucketOptions {
+  /** The x-amz-expected-bucket-owner header: a different owner is refused with 403 AccessDenied. */
+  expectedBucketOwner?: string;
+}
+
 /**
- * The bucket a request names, or NoSuchBucket. Region mismatches (PermanentRedirect /
- * AuthorizationHeaderMalformed with x-amz-bucket-region) are the buckets part's to add here.
+ * The bucket a request names, or NoSuchBucket. A bucket in another region than the one the
+ * request was signed for is refused as S3 refuses it (checkBucketRegion: 301 PermanentRedirect
+ * and friends, with x-amz-bucket-region so SDKs can follow).
  */
-export async function requireBucket(ctx: RequestContext, name: string): Promise<BucketRecord> {
+export async function requireBucket(ctx: RequestContext, name: string, options: RequireBucketOptions = {}): Promise<BucketRecord> {
   const bucket = await findBucket(ctx.store, name);
   if (!bucket) throw noSuchBucket(name);
+  checkBucketRegion(ctx, bucket, ctx.operation);
+  checkExpectedBucketOwner(bucket, options.expectedBucketOwner);
   return bucket;
+}
+
+/** S3 answers a wrong x-amz-expected-bucket-owner with a plain 403 AccessDenied. */
+export function checkExpectedBucketOwner(bucket: BucketRecord, expectedBucketOwner: string | undefined): void {
+  if (expectedBucketOwner !== undefined && expectedBucketOwner !== bucket.ownerAccountId) {
+    throw new AwsError('AccessDenied', 'Access Denied', { status: 403 });
+  }
 }
 
 /**

@@ -1,0 +1,376 @@
+/**
+ * EC2 beside moto, the same SDK v3 clients against each:
+ *   - RunInstances throughput: 1,000 instances launched one per call (MinCount = MaxCount = 1) at
+ *     concurrency 8 (2 client processes × 4), instances/s and server CPU per launch;
+ *   - DescribeInstances listing those 1,000 instances to the last page (Bonsai answers them in one
+ *     response, moto 100 reservations a page), at concurrency 4 (2 processes × 2) for LOAD_MS after
+ *     a warm-up: instances listed/s and server CPU per 1,000 instances listed (a listing the time
+ *     limit cuts short still counts its pages: moto's 10-page listing can take longer than the run),
+ *     page p50;
+ *   - DescribeInstances with filters (instance-type, instance-state-name and a tag:Name wildcard
+ *     matching one instance in ten), the same way: pages/s and server CPU per page.
+ * Beside each throughput, the server's own CPU time (/proc/<pid>/stat), the comparable figure on a
+ * 2-core machine where clients and server share the CPUs. Every request goes to 127.0.0.1 and every
+ * load loop is bounded in time.
+ *
+ * Bonsai's instance quota (20 per region, as a new AWS account) is lifted for the run with
+ * BONSAI_EC2_INSTANCE_QUOTA.
+ *
+ * Run alone with `node scripts/build.mjs && npx tsx bench/ec2.bench.ts`; `npm run bench` runs it
+ * after the core benchmarks (BENCH_SKIP_EC2=1 skips it). The load clients are this file again,
+ * started with `client <json job>`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Agent } from 'node:http';
+import { EC2Client, DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, DescribeRegionsCommand, type Filter } from '@aws-sdk/client-ec2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { cpuSeconds, readLine } from './proc.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const THIS_FILE = fileURLToPath(import.meta.url);
+const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHEC', secret: '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' };
+const REGION = 'us-east-1';
+const CLIENT_PROCESSES = 2;
+const LAUNCH_CONCURRENCY = 8;
+const DESCRIBE_CONCURRENCY = 4;
+const INSTANCES = Number(process.env.BENCH_EC2_INSTANCES ?? 1000);
+const LOAD_MS = Number(process.env.BENCH_EC2_MS ?? 8000);
+const WARM_MS = Number(process.env.BENCH_EC2_WARM_MS ?? 2000);
+/** Launching must finish within this; a server that cannot is reported with what it launched. */
+const LAUNCH_MS = 240_000;
+
+type ServerName = 'Bonsai' | 'moto';
+
+interface Ec2Server {
+  name: ServerName;
+  child: ChildProcess;
+  endpoint: string;
+  cleanup?: () => void;
+}
+
+export interface Ec2Figures {
+  launched: number;
+  launchPerSecond: number;
+  launchCpuMicros: number;
+  /** Instances received per second, across pages (a listing cut short by the time limit still counts). */
+  describeInstancesPerSecond: number;
+  /** Server CPU per 1,000 instances listed. */
+  describeCpuMsPer1000: number;
+  describePageP50Ms: number;
+  describeListings: number;
+  describePagesPerListing: number;
+  filteredPagesPerSecond: number;
+  filteredCpuMsPerPage: number;
+  filteredInstancesPerPage: number;
+  errors: number;
+}
+
+export interface Ec2BenchResult {
+  figures: Record<ServerName, Ec2Figures>;
+}
+
+// ── the load client (this file, started as `client <json>`) ────────────────────────────────────
+
+interface Job {
+  op: 'launch' | 'describe' | 'describe-filtered';
+  endpoint: string;
+  imageId: string;
+  concurrency: number;
+  ms: number;
+  /** launch: how many instances this process launches. */
+  count?: number;
+  clientId: number;
+}
+
+interface ClientResult {
+  ok: number;
+  errors: number;
+  firstError?: string;
+  /** Instances launched, or instances received in Describe responses. */
+  instances: number;
+  /** Describe responses received (a listing may take several pages). */
+  pages: number;
+  latencies: number[];
+  /** Describe: the time of each page. */
+  pageLatencies: number[];
+}
+
+/** One instance in ten carries a Name matching this filter (bench-0…, bench-10…, …: names ending in 0). */
+const FILTERS: Filter[] = [
+  { Name: 'instance-type', Values: ['t2.micro'] },
+  { Name: 'instance-state-name', Values: ['pending', 'running'] },
+  { Name: 'tag:Name', Values: ['bench-*0'] },
+];
+
+async function runClient(job: Job): Promise<ClientResult> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(job.endpoint)) throw new Error(`loopback endpoints only: ${job.endpoint}`);
+  const client = new EC2Client({
+    endpoint: job.endpoint,
+    region: REGION,
+    maxAttempts: 1,
+    credentials: { accessKeyId: ACCOUNT.key, secretAccessKey: ACCOUNT.secret },
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: job.concurrency }) }),
+  });
+  const deadline = Date.now() + job.ms;
+  const result: ClientResult = { ok: 0, errors: 0, instances: 0, pages: 0, latencies: [], pageLatencies: [] };
+  let next = 0;
+  const worker = async () => {
+    while (Date.now() < deadline) {
+      if (job.op === 'launch' && next >= job.count!) return;
+      const index = next++;
+      const t0 = performance.now();
+      try {
+        if (job.op === 'launch') {
+          const name = `bench-${job.clientId}${index}`;
+          const out = await client.send(
+            new RunInstancesCommand({
+              ImageId: job.imageId,
+              InstanceType: 't2.micro',
+              MinCount: 1,
+              MaxCount: 1,
+              TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: name }, { Key: 'bench', Value: 'ec2' }] }],
+            }),
+          );
+          result.instances += out.Instances?.length ?? 0;
+        } else {
+          // A full listing: every page, as the CLI does (moto answers 100 reservations a page, Bonsai all of them).
+          let token: string | undefined;
+          do {
+            const p0 = performance.now();
+            const out = await client.send(new DescribeInstancesCommand({ ...(job.op === 'describe' ? {} : { Filters: FILTERS }), NextToken: token }));
+            result.instances += (out.Reservations ?? []).reduce((n, r) => n + (r.Instances?.length ?? 0), 0);
+            result.pages++;
+            result.pageLatencies.push(performance.now() - p0);
+            token = out.NextToken;
+          } while (token && Date.now() < deadline);
+          if (token) continue; // cut short by the deadline: not a listing
+        }
+        result.latencies.push(performance.now() - t0);
+        result.ok++;
+      } catch (err) {
+        result.errors++;
+        result.firstError ??= String((err as Error)?.name ? `${(err as Error).name}: ${(err as Error).message}` : err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  client.destroy();
+  return result;
+}
+
+// ── servers ─────────────────────────────────────────────────────────────────────────────────────
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startBonsai(): Promise<Ec2Server> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bonsai-bench-ec2-'));
+  const env = {
+    ...process.env,
+    BONSAI_ACCOUNT_ID: ACCOUNT.id,
+    BONSAI_ROOT_ACCESS_KEY_ID: ACCOUNT.key,
+    BONSAI_ROOT_SECRET_ACCESS_KEY: ACCOUNT.secret,
+    BONSAI_LOG_LEVEL: 'warn',
+    BONSAI_EC2_INSTANCE_QUOTA: String(INSTANCES + 100),
+  };
+  const extra = process.env.BENCH_EC2_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EC2_PROFILE] : [];
+  const bundle = process.env.BENCH_EC2_BONSAI ?? join(ROOT, 'dist', 'bonsai.mjs');
+  const child = spawn(process.execPath, [...extra, bundle, 'start', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await readLine(child, /is running at (\S+)/);
+  return { name: 'Bonsai', child, endpoint, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** The moto server of the machine's Python (threaded Werkzeug), bound to loopback; its access log is discarded. */
+async function startMoto(): Promise<Ec2Server> {
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  return { name: 'moto', child, endpoint: `http://127.0.0.1:${port}` };
+}
+
+async function stop(server: Ec2Server): Promise<void> {
+  if (server.child.exitCode === null) {
+    const exited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    await exited;
+  }
+  server.cleanup?.();
+}
+
+function sdkClient(server: Ec2Server): EC2Client {
+  return new EC2Client({ endpoint: server.endpoint, region: REGION, maxAttempts: 1, credentials: { accessKeyId: ACCOUNT.key, secretAccessKey: ACCOUNT.secret } });
+}
+
+/** Polls DescribeRegions until the server answers (bounded: 20 s). */
+async function waitReady(ec2: EC2Client): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await ec2.send(new DescribeRegionsCommand({}));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** An Amazon Linux 2 x86_64 image from the server's own catalogue (both servers ship one). */
+async function amazonLinux2(ec2: EC2Client): Promise<string> {
+  const out = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['amzn2-ami-*x86_64*'] }, { Name: 'architecture', Values: ['x86_64'] }] }));
+  const image = out.Images?.find((i) => i.ImageId);
+  if (!image?.ImageId) throw new Error('no Amazon Linux 2 image in the catalogue');
+  return image.ImageId;
+}
+
+// ── load ────────────────────────────────────────────────────────────────────────────────────────
+
+interface LoadResult {
+  seconds: number;
+  cpuSeconds: number;
+  ok: number;
+  instances: number;
+  pages: number;
+  errors: number;
+  latencies: number[];
+  pageLatencies: number[];
+}
+
+/** Runs `job` in CLIENT_PROCESSES processes at once; a launch job's count is split between them. */
+async function load(server: Ec2Server, job: Omit<Job, 'endpoint' | 'clientId'>): Promise<LoadResult> {
+  const pid = server.child.pid!;
+  const cpuBefore = cpuSeconds(pid);
+  const t0 = performance.now();
+  const clients = Array.from({ length: CLIENT_PROCESSES }, (_, clientId) => {
+    const part: Job = { ...job, endpoint: server.endpoint, clientId, concurrency: job.concurrency / CLIENT_PROCESSES };
+    if (job.count !== undefined) part.count = Math.ceil(job.count / CLIENT_PROCESSES);
+    return spawn(process.execPath, ['--import', 'tsx', THIS_FILE, 'client', JSON.stringify(part)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  });
+  const results = await Promise.all(
+    clients.map(async (c) => {
+      let out = '';
+      let err = '';
+      c.stdout!.on('data', (d: Buffer) => (out += d));
+      // stderr holds SDK v3's Node 20 support warning in every process: shown only when a client fails.
+      c.stderr!.on('data', (d: Buffer) => (err += d));
+      const [code] = await once(c, 'exit');
+      if (code !== 0) throw new Error(`${server.name} ${job.op} client exited with ${code}:\n${err}`);
+      return JSON.parse(out) as ClientResult;
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const sum = (f: (r: ClientResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  const errors = sum((r) => r.errors);
+  if (errors) console.error(`${server.name} ${job.op}: ${errors} errors, first: ${results.find((r) => r.firstError)?.firstError}`);
+  return { seconds, cpuSeconds: cpu, ok: sum((r) => r.ok), instances: sum((r) => r.instances), pages: sum((r) => r.pages), errors, latencies: results.flatMap((r) => r.latencies), pageLatencies: results.flatMap((r) => r.pageLatencies) };
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+async function measure(server: Ec2Server): Promise<Ec2Figures> {
+  const ec2 = sdkClient(server);
+  await waitReady(ec2);
+  const imageId = await amazonLinux2(ec2);
+  ec2.destroy();
+
+  const launch = await load(server, { op: 'launch', imageId, concurrency: LAUNCH_CONCURRENCY, ms: LAUNCH_MS, count: INSTANCES });
+  if (launch.instances < INSTANCES) console.error(`${server.name}: launched ${launch.instances} of ${INSTANCES} instances in ${LAUNCH_MS / 1000} s`);
+
+  await load(server, { op: 'describe', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: WARM_MS });
+  const describe = await load(server, { op: 'describe', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: LOAD_MS });
+  const filtered = await load(server, { op: 'describe-filtered', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: LOAD_MS });
+
+  return {
+    launched: launch.instances,
+    launchPerSecond: launch.instances / launch.seconds,
+    launchCpuMicros: (launch.cpuSeconds * 1e6) / Math.max(1, launch.ok),
+    describeInstancesPerSecond: describe.instances / describe.seconds,
+    describeCpuMsPer1000: (describe.cpuSeconds * 1e6) / Math.max(1, describe.instances),
+    describePageP50Ms: percentile(describe.pageLatencies, 50),
+    describeListings: describe.ok,
+    describePagesPerListing: describe.pages / Math.max(1, describe.instances / INSTANCES),
+    filteredPagesPerSecond: filtered.pages / filtered.seconds,
+    filteredCpuMsPerPage: (filtered.cpuSeconds * 1e3) / Math.max(1, filtered.pages),
+    filteredInstancesPerPage: filtered.instances / Math.max(1, filtered.pages),
+    errors: launch.errors + describe.errors + filtered.errors,
+  };
+}
+
+/** Starts each server in turn (never both at once, so they do not compete), measures it and stops it. */
+export async function benchEc2(servers: ServerName[] = ['Bonsai', 'moto']): Promise<Ec2BenchResult> {
+  const figures = {} as Ec2BenchResult['figures'];
+  for (const name of servers) {
+    const server = name === 'Bonsai' ? await startBonsai() : await startMoto();
+    try {
+      figures[server.name] = await measure(server);
+    } finally {
+      await stop(server);
+    }
+  }
+  return { figures };
+}
+
+// ── report ──────────────────────────────────────────────────────────────────────────────────────
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const one = (n: number) => (n >= 100 ? int(n) : n.toFixed(1));
+
+/** The EC2 section of `npm run bench`'s output: one column per server, then the targets. */
+export function ec2Markdown(result: Ec2BenchResult): string {
+  const servers = (['Bonsai', 'moto'] as const).filter((s) => result.figures[s]);
+  const f = result.figures;
+  const row = (label: string, cell: (x: Ec2Figures) => string) => `| ${label} | ${servers.map((s) => cell(f[s])).join(' | ')} |`;
+  const lines = [
+    `\n## EC2 (${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version})\n`,
+    `| measure | ${servers.join(' | ')} |`,
+    `|---|${servers.map(() => '---|').join('')}`,
+    row(`RunInstances, ${int(INSTANCES)} instances one per call, concurrency ${LAUNCH_CONCURRENCY}`, (x) => `${one(x.launchPerSecond)} instances/s, ${int(x.launchCpuMicros)} µs CPU/launch (${int(x.launched)} launched)`),
+    row(`DescribeInstances listing all ${int(INSTANCES)} instances page by page, concurrency ${DESCRIBE_CONCURRENCY}`, (x) => `${int(x.describeInstancesPerSecond)} instances/s, ${x.describeCpuMsPer1000.toFixed(0)} ms CPU per 1,000 instances, ${one(x.describePagesPerListing)} pages a listing, page p50 ${x.describePageP50Ms.toFixed(0)} ms (${int(x.describeListings)} full listings)`),
+    row('DescribeInstances with instance-type, instance-state-name and tag:Name filters (one in ten matches)', (x) => `${one(x.filteredPagesPerSecond)} pages/s, ${x.filteredCpuMsPerPage.toFixed(1)} ms CPU/page (${one(x.filteredInstancesPerPage)} instances a page)`),
+  ];
+  if (f.Bonsai && f.moto) {
+    const b = f.Bonsai;
+    const m = f.moto;
+    const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+    // Filtered pages hold 100 instances in both servers, so pages/s compare like for like.
+    const targets: [string, number][] = [
+      ['RunInstances instances/s, Bonsai ÷ moto', b.launchPerSecond / m.launchPerSecond],
+      ['server CPU per RunInstances, moto ÷ Bonsai', m.launchCpuMicros / b.launchCpuMicros],
+      ['DescribeInstances instances listed/s, Bonsai ÷ moto', b.describeInstancesPerSecond / m.describeInstancesPerSecond],
+      ['server CPU per 1,000 instances listed, moto ÷ Bonsai', m.describeCpuMsPer1000 / b.describeCpuMsPer1000],
+      ['filtered DescribeInstances pages/s, Bonsai ÷ moto', b.filteredPagesPerSecond / m.filteredPagesPerSecond],
+    ];
+    lines.push('', '| target (from the issue) | result | target | |', '|---|---|---|---|');
+    for (const [label, ratio] of targets) lines.push(`| ${label} | ${ratio.toFixed(2)}× | ≥ 3× | ${verdict(ratio >= 3)} |`);
+  }
+  const errors = servers.reduce((n, s) => n + f[s].errors, 0);
+  if (errors) lines.push('', `${errors} EC2 requests failed during load (see stderr).`);
+  return lines.join('\n');
+}
+
+if (process.argv[2] === 'client') {
+  const result = await runClient(JSON.parse(process.argv[3]!) as Job);
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const only = process.env.BENCH_EC2_SERVERS?.split(',') as ServerName[] | undefined;
+  console.log(ec2Markdown(await benchEc2(only)));
+}
