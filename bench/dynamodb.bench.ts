@@ -9,7 +9,8 @@
  * Every request goes to 127.0.0.1 and every load loop is bounded in time.
  *
  * Run alone with `node scripts/build.mjs && npx tsx bench/dynamodb.bench.ts`; `npm run bench` runs it
- * after the core benchmarks.
+ * after the core benchmarks. To see where a request's time goes, without sockets and under
+ * `node --cpu-prof`: bench/dynamodb-pipeline.bench.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

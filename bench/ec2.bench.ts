@@ -10,20 +10,28 @@
  *   - DescribeInstances with filters (instance-type, instance-state-name and a tag:Name wildcard
  *     matching one instance in ten), the same way: pages/s and server CPU per page.
  * Beside each throughput, the server's own CPU time (/proc/<pid>/stat), the comparable figure on a
- * 2-core machine where clients and server share the CPUs. Every request goes to 127.0.0.1 and every
- * load loop is bounded in time.
+ * 2-core machine where clients and server share the CPUs, and the rate the server could sustain on
+ * one core of its own (1 ÷ its CPU per listing): SDK v3 parsing a 1,000-instance response costs the
+ * client processes more CPU than the server spends answering it, so the observed rate measures the
+ * clients as much as the server. The clients' own CPU per listing is reported too. When the server
+ * is mostly idle during the describe warm-up (under half a core) and the machine has CPU to spare
+ * (1-minute load average below its core count), the measured run uses twice as many client
+ * processes. The load average at the start is printed: on a shared machine it says how far the
+ * observed rates can be trusted. Every request goes to 127.0.0.1 and every load loop is bounded in time.
  *
  * Bonsai's instance quota (20 per region, as a new AWS account) is lifted for the run with
  * BONSAI_EC2_INSTANCE_QUOTA.
  *
  * Run alone with `node scripts/build.mjs && npx tsx bench/ec2.bench.ts`; `npm run bench` runs it
- * after the core benchmarks (BENCH_SKIP_EC2=1 skips it). The load clients are this file again,
+ * after the core benchmarks (BENCH_SKIP_EC2=1 skips it). BENCH_EC2_SERVERS=Bonsai measures one
+ * server only, BENCH_EC2_BONSAI=<bundle> starts another build of Bonsai (to compare two versions),
+ * BENCH_EC2_PROFILE=<dir> starts Bonsai with --cpu-prof. The load clients are this file again,
  * started with `client <json job>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,6 +45,10 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHEC', secret: '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' };
 const REGION = 'us-east-1';
 const CLIENT_PROCESSES = 2;
+/** Describe client processes when the server is idle with CLIENT_PROCESSES (see measure). */
+const MORE_CLIENT_PROCESSES = 4;
+/** Below this share of one core during the describe warm-up, the server waits on its clients. */
+const IDLE_SERVER_UTILISATION = 0.5;
 const LAUNCH_CONCURRENCY = 8;
 const DESCRIBE_CONCURRENCY = 4;
 const INSTANCES = Number(process.env.BENCH_EC2_INSTANCES ?? 1000);
@@ -58,10 +70,26 @@ export interface Ec2Figures {
   launched: number;
   launchPerSecond: number;
   launchCpuMicros: number;
+  /** Launches per second the server could sustain on one core: 1 ÷ its CPU per launch. */
+  launchSustainablePerSecond: number;
+  /** The client processes' CPU per launch (SDK v3 building, signing, sending, parsing). */
+  launchClientCpuMicros: number;
+  /** The server's CPU during the launches, in cores. */
+  launchServerUtilisation: number;
+  launchClientProcesses: number;
   /** Instances received per second, across pages (a listing cut short by the time limit still counts). */
   describeInstancesPerSecond: number;
   /** Server CPU per 1,000 instances listed. */
   describeCpuMsPer1000: number;
+  /** Full listings per second the server could sustain on one core: 1 ÷ its CPU per listing. */
+  describeSustainableListingsPerSecond: number;
+  /** Full listings per second observed (instances listed/s ÷ instances). */
+  describeListingsPerSecond: number;
+  /** The client processes' CPU (SDK v3 signing, sending, parsing) per 1,000 instances listed. */
+  describeClientCpuMsPer1000: number;
+  /** The server's CPU during the measured describe run, in cores (1 = one core busy). */
+  describeServerUtilisation: number;
+  describeClientProcesses: number;
   describePageP50Ms: number;
   describeListings: number;
   describePagesPerListing: number;
@@ -73,6 +101,8 @@ export interface Ec2Figures {
 
 export interface Ec2BenchResult {
   figures: Record<ServerName, Ec2Figures>;
+  /** The machine's 1-minute load average when the run started. */
+  loadAverage: number;
 }
 
 // ── the load client (this file, started as `client <json>`) ────────────────────────────────────
@@ -99,6 +129,8 @@ interface ClientResult {
   latencies: number[];
   /** Describe: the time of each page. */
   pageLatencies: number[];
+  /** This client process's own CPU time over the run, in microseconds. */
+  cpuMicros: number;
 }
 
 /** One instance in ten carries a Name matching this filter (bench-0…, bench-10…, …: names ending in 0). */
@@ -118,7 +150,8 @@ async function runClient(job: Job): Promise<ClientResult> {
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: job.concurrency }) }),
   });
   const deadline = Date.now() + job.ms;
-  const result: ClientResult = { ok: 0, errors: 0, instances: 0, pages: 0, latencies: [], pageLatencies: [] };
+  const result: ClientResult = { ok: 0, errors: 0, instances: 0, pages: 0, latencies: [], pageLatencies: [], cpuMicros: 0 };
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const worker = async () => {
     while (Date.now() < deadline) {
@@ -161,6 +194,8 @@ async function runClient(job: Job): Promise<ClientResult> {
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
   client.destroy();
+  const cpu = process.cpuUsage(cpuBefore);
+  result.cpuMicros = cpu.user + cpu.system;
   return result;
 }
 
@@ -241,6 +276,8 @@ async function amazonLinux2(ec2: EC2Client): Promise<string> {
 interface LoadResult {
   seconds: number;
   cpuSeconds: number;
+  clientCpuSeconds: number;
+  processes: number;
   ok: number;
   instances: number;
   pages: number;
@@ -249,14 +286,17 @@ interface LoadResult {
   pageLatencies: number[];
 }
 
-/** Runs `job` in CLIENT_PROCESSES processes at once; a launch job's count is split between them. */
-async function load(server: Ec2Server, job: Omit<Job, 'endpoint' | 'clientId'>): Promise<LoadResult> {
+/**
+ * Runs `job` in `processes` client processes at once (job.concurrency in all); a launch job's count
+ * is split between them. Client ids (in launched instances' names) start at `firstClientId`.
+ */
+async function load(server: Ec2Server, job: Omit<Job, 'endpoint' | 'clientId'>, processes = CLIENT_PROCESSES, firstClientId = 0): Promise<LoadResult> {
   const pid = server.child.pid!;
   const cpuBefore = cpuSeconds(pid);
   const t0 = performance.now();
-  const clients = Array.from({ length: CLIENT_PROCESSES }, (_, clientId) => {
-    const part: Job = { ...job, endpoint: server.endpoint, clientId, concurrency: job.concurrency / CLIENT_PROCESSES };
-    if (job.count !== undefined) part.count = Math.ceil(job.count / CLIENT_PROCESSES);
+  const clients = Array.from({ length: processes }, (_, n) => {
+    const part: Job = { ...job, endpoint: server.endpoint, clientId: firstClientId + n, concurrency: Math.max(1, Math.round(job.concurrency / processes)) };
+    if (job.count !== undefined) part.count = Math.ceil(job.count / processes);
     return spawn(process.execPath, ['--import', 'tsx', THIS_FILE, 'client', JSON.stringify(part)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   });
   const results = await Promise.all(
@@ -276,7 +316,34 @@ async function load(server: Ec2Server, job: Omit<Job, 'endpoint' | 'clientId'>):
   const sum = (f: (r: ClientResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const errors = sum((r) => r.errors);
   if (errors) console.error(`${server.name} ${job.op}: ${errors} errors, first: ${results.find((r) => r.firstError)?.firstError}`);
-  return { seconds, cpuSeconds: cpu, ok: sum((r) => r.ok), instances: sum((r) => r.instances), pages: sum((r) => r.pages), errors, latencies: results.flatMap((r) => r.latencies), pageLatencies: results.flatMap((r) => r.pageLatencies) };
+  return { seconds, cpuSeconds: cpu, clientCpuSeconds: sum((r) => r.cpuMicros) / 1e6, processes, ok: sum((r) => r.ok), instances: sum((r) => r.instances), pages: sum((r) => r.pages), errors, latencies: results.flatMap((r) => r.latencies), pageLatencies: results.flatMap((r) => r.pageLatencies) };
+}
+
+/**
+ * Client processes for a run, from a shorter run with CLIENT_PROCESSES: if the server was mostly
+ * idle, its clients were the bottleneck and get company, unless the machine has no CPU to spare
+ * (more processes would then only share the same cores).
+ */
+function clientProcessesFor(trial: LoadResult): number {
+  const serverIdle = trial.cpuSeconds / trial.seconds < IDLE_SERVER_UTILISATION;
+  const spareCpu = loadavg()[0]! < cpus().length;
+  return serverIdle && spareCpu ? MORE_CLIENT_PROCESSES : CLIENT_PROCESSES;
+}
+
+/** Two consecutive runs as one. */
+function combined(a: LoadResult, b: LoadResult): LoadResult {
+  return {
+    seconds: a.seconds + b.seconds,
+    cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+    clientCpuSeconds: a.clientCpuSeconds + b.clientCpuSeconds,
+    processes: b.processes,
+    ok: a.ok + b.ok,
+    instances: a.instances + b.instances,
+    pages: a.pages + b.pages,
+    errors: a.errors + b.errors,
+    latencies: [...a.latencies, ...b.latencies],
+    pageLatencies: [...a.pageLatencies, ...b.pageLatencies],
+  };
 }
 
 function percentile(xs: number[], p: number): number {
@@ -291,19 +358,44 @@ async function measure(server: Ec2Server): Promise<Ec2Figures> {
   const imageId = await amazonLinux2(ec2);
   ec2.destroy();
 
-  const launch = await load(server, { op: 'launch', imageId, concurrency: LAUNCH_CONCURRENCY, ms: LAUNCH_MS, count: INSTANCES });
+  // The first tenth of the launches is a probe: if the server idles through it while the machine
+  // has CPU to spare, the rest are sent by twice as many client processes (as for DescribeInstances).
+  const probeCount = Math.ceil(INSTANCES / 10);
+  const probe = await load(server, { op: 'launch', imageId, concurrency: LAUNCH_CONCURRENCY, ms: LAUNCH_MS, count: probeCount });
+  const launchProcesses = clientProcessesFor(probe);
+  const rest = await load(
+    server,
+    { op: 'launch', imageId, concurrency: (LAUNCH_CONCURRENCY * launchProcesses) / CLIENT_PROCESSES, ms: LAUNCH_MS, count: INSTANCES - probe.instances },
+    launchProcesses,
+    CLIENT_PROCESSES, // other client ids than the probe's, so that instance names stay unique
+  );
+  const launch = combined(probe, rest);
   if (launch.instances < INSTANCES) console.error(`${server.name}: launched ${launch.instances} of ${INSTANCES} instances in ${LAUNCH_MS / 1000} s`);
 
-  await load(server, { op: 'describe', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: WARM_MS });
-  const describe = await load(server, { op: 'describe', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: LOAD_MS });
-  const filtered = await load(server, { op: 'describe-filtered', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: LOAD_MS });
+  // The same for DescribeInstances, from its warm-up.
+  const warm = await load(server, { op: 'describe', imageId, concurrency: DESCRIBE_CONCURRENCY, ms: WARM_MS });
+  const processes = clientProcessesFor(warm);
+  const concurrency = (DESCRIBE_CONCURRENCY * processes) / CLIENT_PROCESSES;
+  if (processes !== CLIENT_PROCESSES) await load(server, { op: 'describe', imageId, concurrency, ms: WARM_MS }, processes);
+  const describe = await load(server, { op: 'describe', imageId, concurrency, ms: LOAD_MS }, processes);
+  const filtered = await load(server, { op: 'describe-filtered', imageId, concurrency, ms: LOAD_MS }, processes);
+  const describeCpuMsPer1000 = (describe.cpuSeconds * 1e6) / Math.max(1, describe.instances);
 
   return {
     launched: launch.instances,
     launchPerSecond: launch.instances / launch.seconds,
     launchCpuMicros: (launch.cpuSeconds * 1e6) / Math.max(1, launch.ok),
+    launchSustainablePerSecond: launch.ok / Math.max(1e-9, launch.cpuSeconds),
+    launchClientCpuMicros: (launch.clientCpuSeconds * 1e6) / Math.max(1, launch.ok),
+    launchServerUtilisation: launch.cpuSeconds / launch.seconds,
+    launchClientProcesses: launch.processes,
     describeInstancesPerSecond: describe.instances / describe.seconds,
-    describeCpuMsPer1000: (describe.cpuSeconds * 1e6) / Math.max(1, describe.instances),
+    describeCpuMsPer1000,
+    describeSustainableListingsPerSecond: 1000 / ((describeCpuMsPer1000 * INSTANCES) / 1000),
+    describeListingsPerSecond: describe.instances / INSTANCES / describe.seconds,
+    describeClientCpuMsPer1000: (describe.clientCpuSeconds * 1e6) / Math.max(1, describe.instances),
+    describeServerUtilisation: describe.cpuSeconds / describe.seconds,
+    describeClientProcesses: processes,
     describePageP50Ms: percentile(describe.pageLatencies, 50),
     describeListings: describe.ok,
     describePagesPerListing: describe.pages / Math.max(1, describe.instances / INSTANCES),
@@ -317,6 +409,7 @@ async function measure(server: Ec2Server): Promise<Ec2Figures> {
 /** Starts each server in turn (never both at once, so they do not compete), measures it and stops it. */
 export async function benchEc2(servers: ServerName[] = ['Bonsai', 'moto']): Promise<Ec2BenchResult> {
   const figures = {} as Ec2BenchResult['figures'];
+  const loadAverage = loadavg()[0]!;
   for (const name of servers) {
     const server = name === 'Bonsai' ? await startBonsai() : await startMoto();
     try {
@@ -325,7 +418,7 @@ export async function benchEc2(servers: ServerName[] = ['Bonsai', 'moto']): Prom
       await stop(server);
     }
   }
-  return { figures };
+  return { figures, loadAverage };
 }
 
 // ── report ──────────────────────────────────────────────────────────────────────────────────────
@@ -339,11 +432,14 @@ export function ec2Markdown(result: Ec2BenchResult): string {
   const f = result.figures;
   const row = (label: string, cell: (x: Ec2Figures) => string) => `| ${label} | ${servers.map((s) => cell(f[s])).join(' | ')} |`;
   const lines = [
-    `\n## EC2 (${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version})\n`,
+    `\n## EC2 (${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version}, load average ${result.loadAverage.toFixed(1)} at the start)\n`,
     `| measure | ${servers.join(' | ')} |`,
     `|---|${servers.map(() => '---|').join('')}`,
-    row(`RunInstances, ${int(INSTANCES)} instances one per call, concurrency ${LAUNCH_CONCURRENCY}`, (x) => `${one(x.launchPerSecond)} instances/s, ${int(x.launchCpuMicros)} µs CPU/launch (${int(x.launched)} launched)`),
-    row(`DescribeInstances listing all ${int(INSTANCES)} instances page by page, concurrency ${DESCRIBE_CONCURRENCY}`, (x) => `${int(x.describeInstancesPerSecond)} instances/s, ${x.describeCpuMsPer1000.toFixed(0)} ms CPU per 1,000 instances, ${one(x.describePagesPerListing)} pages a listing, page p50 ${x.describePageP50Ms.toFixed(0)} ms (${int(x.describeListings)} full listings)`),
+    row(`RunInstances, ${int(INSTANCES)} instances one per call, ${LAUNCH_CONCURRENCY / CLIENT_PROCESSES} calls at once per client process`, (x) => `${one(x.launchPerSecond)} instances/s, ${int(x.launchCpuMicros)} µs CPU/launch (${int(x.launched)} launched, ${x.launchClientProcesses} client processes after the first tenth)`),
+    row('… launches/s the server could sustain on one core (1 ÷ CPU per launch); server CPU in use; client processes\' CPU per launch', (x) => `${int(x.launchSustainablePerSecond)}/s; ${x.launchServerUtilisation.toFixed(2)} cores; ${int(x.launchClientCpuMicros)} µs`),
+    row(`DescribeInstances listing all ${int(INSTANCES)} instances page by page, ${DESCRIBE_CONCURRENCY / CLIENT_PROCESSES} listings at once per client process`, (x) => `${int(x.describeInstancesPerSecond)} instances/s, ${x.describeCpuMsPer1000.toFixed(0)} ms CPU per 1,000 instances, ${one(x.describePagesPerListing)} pages a listing, page p50 ${x.describePageP50Ms.toFixed(0)} ms (${int(x.describeListings)} full listings, ${x.describeClientProcesses} client processes)`),
+    row('… full listings/s observed; listings/s the server could sustain on one core (1 ÷ CPU per listing)', (x) => `${x.describeListingsPerSecond.toFixed(2)} observed; ${x.describeSustainableListingsPerSecond.toFixed(2)} sustainable`),
+    row('… server CPU in use during the run; client processes\' CPU per 1,000 instances listed', (x) => `${x.describeServerUtilisation.toFixed(2)} cores; ${int(x.describeClientCpuMsPer1000)} ms`),
     row('DescribeInstances with instance-type, instance-state-name and tag:Name filters (one in ten matches)', (x) => `${one(x.filteredPagesPerSecond)} pages/s, ${x.filteredCpuMsPerPage.toFixed(1)} ms CPU/page (${one(x.filteredInstancesPerPage)} instances a page)`),
   ];
   if (f.Bonsai && f.moto) {
@@ -354,8 +450,10 @@ export function ec2Markdown(result: Ec2BenchResult): string {
     const targets: [string, number][] = [
       ['RunInstances instances/s, Bonsai ÷ moto', b.launchPerSecond / m.launchPerSecond],
       ['server CPU per RunInstances, moto ÷ Bonsai', m.launchCpuMicros / b.launchCpuMicros],
+      ['RunInstances launches/s the server can sustain (1 ÷ CPU per launch), Bonsai ÷ moto', b.launchSustainablePerSecond / m.launchSustainablePerSecond],
       ['DescribeInstances instances listed/s, Bonsai ÷ moto', b.describeInstancesPerSecond / m.describeInstancesPerSecond],
       ['server CPU per 1,000 instances listed, moto ÷ Bonsai', m.describeCpuMsPer1000 / b.describeCpuMsPer1000],
+      ['DescribeInstances listings/s the server can sustain (1 ÷ CPU per listing), Bonsai ÷ moto', b.describeSustainableListingsPerSecond / m.describeSustainableListingsPerSecond],
       ['filtered DescribeInstances pages/s, Bonsai ÷ moto', b.filteredPagesPerSecond / m.filteredPagesPerSecond],
     ];
     lines.push('', '| target (from the issue) | result | target | |', '|---|---|---|---|');

@@ -8,6 +8,7 @@ import { formatScalarText, type TimestampFormat } from './scalars.ts';
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;' };
 const ATTR_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '\n': '&#10;', '\t': '&#9;' };
+const TEXT_SPECIAL = /[&<>"\r]/;
 
 /**
  * Escapes character data. '\r' must be a character reference: XML parsers turn a literal CR
@@ -15,7 +16,8 @@ const ATTR_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '\n': '&#10;', '
  * does (S3's <ETag>&quot;…&quot;</ETag>).
  */
 export function escapeXmlText(text: string): string {
-  return text.replace(/[&<>"\r]/g, (c) => TEXT_ESCAPES[c]!);
+  // Most text needs no escaping; testing first spares replace() its callback machinery.
+  return TEXT_SPECIAL.test(text) ? text.replace(/[&<>"\r]/g, (c) => TEXT_ESCAPES[c]!) : text;
 }
 
 export function escapeXmlAttribute(text: string): string {
@@ -25,8 +27,9 @@ export function escapeXmlAttribute(text: string): string {
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** `<name attr="…">content</name>`; content is already-serialised XML. */
-export function xmlElement(name: string, content: string, attributes: Record<string, string> = {}): string {
-  const attrs = Object.entries(attributes).map(([k, v]) => ` ${k}="${escapeXmlAttribute(v)}"`).join('');
+export function xmlElement(name: string, content: string, attributes?: Record<string, string>): string {
+  let attrs = '';
+  if (attributes) for (const k in attributes) attrs += ` ${k}="${escapeXmlAttribute(attributes[k]!)}"`;
   return `<${name}${attrs}>${content}</${name}>`;
 }
 
@@ -71,15 +74,50 @@ export function xmlMemberName(model: ServiceModel, memberName: string, ref: Shap
   return ref.locationName ?? memberName;
 }
 
+/** A structure member as the writer needs it, worked out once per shape (see membersOf). */
+interface MemberPlan {
+  memberName: string;
+  ref: ShapeRef;
+  elementName: string;
+}
+
+interface StructurePlan {
+  /** Element members in model order. */
+  elements: MemberPlan[];
+  /** xmlAttribute members. */
+  attributes: MemberPlan[];
+}
+
+/**
+ * Structures' member plans, by model and shape object: a response of 1,000 EC2 instances writes
+ * the same few shapes thousands of times, and walking `Object.entries` and resolving element
+ * names each time cost as much as writing the XML.
+ */
+const structurePlans = new WeakMap<ServiceModel, WeakMap<Shape, StructurePlan>>();
+
+function planOf(model: ServiceModel, shape: Shape): StructurePlan {
+  let plans = structurePlans.get(model);
+  if (!plans) structurePlans.set(model, (plans = new WeakMap()));
+  let plan = plans.get(shape);
+  if (!plan) {
+    plan = { elements: [], attributes: [] };
+    for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
+      if (ref.xmlAttribute) plan.attributes.push({ memberName, ref, elementName: ref.locationName ?? memberName });
+      else plan.elements.push({ memberName, ref, elementName: xmlMemberName(model, memberName, ref) });
+    }
+    plans.set(shape, plan);
+  }
+  return plan;
+}
+
 /** Serialises the members of a structure value in model order, without an enclosing element. */
 export function writeXmlMembers(shape: Shape, value: Record<string, unknown>, opts: XmlShapeWriterOptions): string {
   let out = '';
-  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
+  for (const { memberName, ref, elementName } of planOf(opts.model, shape).elements) {
     const v = value[memberName];
     if (v === undefined || v === null) continue;
-    if (ref.xmlAttribute) continue;
     if (opts.skipBoundMembers && ref.location) continue;
-    out += writeXmlValue(xmlMemberName(opts.model, memberName, ref), ref, v, opts);
+    out += writeXmlValue(elementName, ref, v, opts);
   }
   return out;
 }
@@ -95,30 +133,40 @@ export function structureAttributes(shape: Shape, value: Record<string, unknown>
   return attrs;
 }
 
+/** structureAttributes for the writer itself: undefined, not a new empty object, when there are none. */
+function elementAttributes(model: ServiceModel, shape: Shape, value: Record<string, unknown>, ref: ShapeRef | undefined): Record<string, string> | undefined {
+  const ns = ref?.xmlNamespace ?? shape.xmlNamespace;
+  if (!ns && planOf(model, shape).attributes.length === 0) return undefined;
+  return structureAttributes(shape, value, ref);
+}
+
 /** Serialises one value under element `name` (lists and maps may produce several elements). */
 export function writeXmlValue(name: string, ref: ShapeRef, value: unknown, opts: XmlShapeWriterOptions): string {
   const shape = shapeOf(opts.model, ref);
   switch (shape.type) {
     case 'structure': {
       const v = value as Record<string, unknown>;
-      return xmlElement(name, writeXmlMembers(shape, v, opts), structureAttributes(shape, v, ref));
+      return xmlElement(name, writeXmlMembers(shape, v, opts), elementAttributes(opts.model, shape, v, ref));
     }
     case 'list':
       return writeXmlList(name, ref, shape, value as unknown[], opts);
     case 'map':
       return writeXmlMap(name, ref, shape, value, opts);
     default: {
-      const text = formatScalarText(value, shape, ref.timestampFormat ?? shape.timestampFormat ?? opts.timestampFormat, opts.alwaysMillis);
-      return xmlElement(name, escapeXmlText(text), namespaceAttributes(ref.xmlNamespace));
+      const text = escapeXmlText(formatScalarText(value, shape, ref.timestampFormat ?? shape.timestampFormat ?? opts.timestampFormat, opts.alwaysMillis));
+      return ref.xmlNamespace ? xmlElement(name, text, namespaceAttributes(ref.xmlNamespace)) : `<${name}>${text}</${name}>`;
     }
   }
 }
 
 function writeXmlList(name: string, ref: ShapeRef, shape: Shape, items: unknown[], opts: XmlShapeWriterOptions): string {
   const memberRef = shape.member!;
-  if (isFlattened(ref, shape)) return items.map((item) => writeXmlValue(name, memberRef, item, opts)).join('');
-  const memberName = memberRef.locationName ?? opts.listMemberName;
-  return xmlElement(name, items.map((item) => writeXmlValue(memberName, memberRef, item, opts)).join(''), namespaceAttributes(ref.xmlNamespace));
+  const flattened = isFlattened(ref, shape);
+  const memberName = flattened ? name : (memberRef.locationName ?? opts.listMemberName);
+  let content = '';
+  for (const item of items) content += writeXmlValue(memberName, memberRef, item, opts);
+  if (flattened) return content;
+  return xmlElement(name, content, ref.xmlNamespace ? namespaceAttributes(ref.xmlNamespace) : undefined);
 }
 
 function writeXmlMap(name: string, ref: ShapeRef, shape: Shape, value: unknown, opts: XmlShapeWriterOptions): string {

@@ -93,8 +93,15 @@ export function s3PathStyle(req: RawRequest): string {
   return req.path === '/' ? `/${bucket}` : `/${bucket}${req.path}`;
 }
 
+/**
+ * The service endpoint itself, not a bucket: "s3.localhost", "s3.ap-southeast-2.localhost",
+ * "s3.amazonaws.com", "s3.eu-west-1.amazonaws.com", legacy "s3-us-west-2.amazonaws.com".
+ */
+const S3_ENDPOINT = /^s3(?:\.[a-z0-9-]+)?\.localhost$|^s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com$/;
+
 function virtualHostedBucket(host: string): string | undefined {
   if (!host || /^[\d.]+$/.test(host) || host.startsWith('[')) return undefined; // IP literal: path style
+  if (S3_ENDPOINT.test(host)) return undefined;
   const s3 = host.indexOf('.s3.');
   if (s3 > 0) return host.slice(0, s3);
   const s3Dash = /^(.+?)\.s3-[a-z0-9-]+\./.exec(host);

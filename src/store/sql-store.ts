@@ -23,6 +23,7 @@ const transactionScope = new AsyncLocalStorage<TransactionScope>();
 export class SqlStore implements Store {
   readonly dialect: DialectName;
   private readonly ctx: DocumentContext;
+  private readonly autocommitOps = new WeakMap<Executor, DocOps>();
 
   private constructor(private readonly driver: Driver, now: () => Date) {
     this.dialect = driver.dialect.name;
@@ -90,7 +91,17 @@ export class SqlStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.driver.autocommit((ex) => fn(documentOps(ex, this.ctx)));
+    return this.driver.autocommit((ex) => fn(this.opsFor(ex)));
+  }
+
+  /** Document operations over an autocommit executor, built once per executor (SQLite has one). */
+  private opsFor(ex: Executor): DocOps {
+    let ops = this.autocommitOps.get(ex);
+    if (ops === undefined) {
+      ops = documentOps(ex, this.ctx);
+      this.autocommitOps.set(ex, ops);
+    }
+    return ops;
   }
 
   /**

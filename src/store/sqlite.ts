@@ -3,8 +3,10 @@
  *
  * better-sqlite3 is synchronous and a store holds a single connection, so every operation, in or
  * out of a transaction, runs under one async mutex (shared by all stores of this process on the
- * same file): an awaiting transaction never interleaves with other statements. Transactions start with BEGIN IMMEDIATE, which takes the write lock up front; with
- * one writer at a time SQLite's transactions are serializable by construction.
+ * same file): an awaiting transaction never interleaves with other statements. Transactions start
+ * with BEGIN IMMEDIATE, which takes the write lock up front; with one writer at a time SQLite's
+ * transactions are serializable by construction. Concurrent transactions share one COMMIT (and
+ * its fsync), each in its own savepoint: see SqliteDriver.runGroup.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
@@ -118,6 +120,21 @@ function tightenMode(file: string): void {
   if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/** A transaction waiting for its group, and how to answer it once the group has committed. */
+interface QueuedTransaction {
+  fn: (ex: Executor) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * At most this many transactions share a commit, so that statements outside transactions (which
+ * wait for the group) are not held up for long.
+ */
+const MAX_GROUP_SIZE = 64;
+
 interface PreparedStatement {
   statement: Database.Statement;
   parameterCount: number;
@@ -129,6 +146,11 @@ class SqliteDriver implements Driver {
   private readonly statements = new Map<string, PreparedStatement>();
   private readonly executor: Executor;
   private closed = false;
+  /** Transactions waiting for a group (see runGroup). */
+  private readonly queue: QueuedTransaction[] = [];
+  /** True while a group is scheduled or still taking members from the queue. */
+  private groupOpen = false;
+  private readonly controlStatements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -150,21 +172,145 @@ class SqliteDriver implements Driver {
     });
   }
 
-  transaction<T>(fn: (ex: Executor) => Promise<T>, _mode: TransactionMode): Promise<T> {
-    // Both modes are the same here: IMMEDIATE already excludes every other writer, in any process.
-    return this.mutex.run(async () => {
-      this.checkOpen();
-      this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
-      try {
-        const result = await fn(this.executor);
-        this.guard(() => this.db.exec('COMMIT'));
-        return result;
-      } catch (err) {
-        // SQLite may already have rolled back by itself (for example after SQLITE_FULL).
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
-      }
+  transaction<T>(fn: (ex: Executor) => Promise<T>, mode: TransactionMode): Promise<T> {
+    if (mode === 'migration') return this.soloTransaction(fn);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.groupOpen) this.scheduleGroup();
     });
+  }
+
+  /** One transaction with its own commit (migrations: their DDL and record stand alone). */
+  private soloTransaction<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    return this.mutex.run(() => this.runSolo(fn));
+  }
+
+  /** BEGIN IMMEDIATE … COMMIT around `fn`; the caller holds the mutex. */
+  private async runSolo<T>(fn: (ex: Executor) => Promise<T>): Promise<T> {
+    // IMMEDIATE excludes every other writer, in any process.
+    this.checkOpen();
+    this.guard(() => this.db.exec('BEGIN IMMEDIATE'));
+    try {
+      const result = await fn(this.executor);
+      this.guard(() => this.db.exec('COMMIT'));
+      return result;
+    } catch (err) {
+      // SQLite may already have rolled back by itself (for example after SQLITE_FULL).
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  private scheduleGroup(): void {
+    this.groupOpen = true;
+    void this.mutex.run(() => this.runGroup());
+  }
+
+  /**
+   * Group commit. With synchronous=FULL each COMMIT waits for an fsync (milliseconds on most
+   * disks), on the event loop's thread. So the transactions queued when the group starts, and
+   * those that arrive before the event loop has served the I/O already waiting (one setImmediate),
+   * run one after another inside a single SQLite transaction, each in its own savepoint, and share
+   * one COMMIT. Each is still serializable (they run one at a time, in arrival order), a throw rolls
+   * back its own savepoint only, and none is answered before the COMMIT that makes it durable.
+   * If the group as a whole fails (the COMMIT fails, say on a deferred constraint, or SQLite ends
+   * the transaction by itself), it is rolled back and each member runs again in a transaction of
+   * its own, as the PostgreSQL back end reruns a transaction: transaction functions may run again.
+   */
+  private async runGroup(): Promise<void> {
+    const members: Array<{ job: QueuedTransaction; outcome: Outcome }> = [];
+    try {
+      this.checkOpen();
+      this.guard(() => this.statement('BEGIN IMMEDIATE').run());
+    } catch (err) {
+      this.groupOpen = false;
+      for (const job of this.queue.splice(0)) job.reject(err);
+      return;
+    }
+    try {
+      let yielded = false;
+      while (members.length < MAX_GROUP_SIZE) {
+        const job = this.queue.shift();
+        if (job === undefined) {
+          if (yielded) break;
+          yielded = true;
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        // A member joins the group before it runs, so that a failure while running it is retried too.
+        const member: { job: QueuedTransaction; outcome: Outcome } = { job, outcome: { ok: false, error: undefined } };
+        members.push(member);
+        const outcome = (member.outcome = await this.runInSavepoint(job));
+        if (!this.db.inTransaction) {
+          // SQLite rolled the whole transaction back by itself (SQLITE_FULL, an I/O error, …): the
+          // members before this one lost their writes too, and none of them has been answered yet.
+          throw outcome.ok ? new StoreUnavailableError('The SQLite transaction ended unexpectedly') : outcome.error;
+        }
+      }
+      this.guard(() => this.statement('COMMIT').run());
+    } catch (groupError) {
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.settleGroup(await this.runEachAlone(members.map((m) => m.job), groupError));
+      return;
+    }
+    this.settleGroup(members);
+  }
+
+  /** After a failed group: each member in its own transaction, so that one member's failure is its own. */
+  private async runEachAlone(jobs: QueuedTransaction[], groupError: unknown): Promise<Array<{ job: QueuedTransaction; outcome: Outcome }>> {
+    const results: Array<{ job: QueuedTransaction; outcome: Outcome }> = [];
+    for (const job of jobs) {
+      if (this.closed || !this.db.open) {
+        results.push({ job, outcome: { ok: false, error: groupError } });
+        continue;
+      }
+      try {
+        results.push({ job, outcome: { ok: true, value: await this.runSolo(job.fn) } });
+      } catch (error) {
+        results.push({ job, outcome: { ok: false, error } });
+      }
+    }
+    return results;
+  }
+
+  private async runInSavepoint(job: QueuedTransaction): Promise<Outcome> {
+    try {
+      this.guard(() => this.statement('SAVEPOINT group_member').run());
+    } catch (error) {
+      return { ok: false, error };
+    }
+    try {
+      const value = await job.fn(this.executor);
+      this.guard(() => this.statement('RELEASE group_member').run());
+      return { ok: true, value };
+    } catch (error) {
+      // Undo this member only; if SQLite already ended the transaction, runGroup sees it.
+      if (this.db.inTransaction) {
+        this.statement('ROLLBACK TO group_member').run();
+        this.statement('RELEASE group_member').run();
+      }
+      return { ok: false, error };
+    }
+  }
+
+  /** Answers the members of a group that has ended, and opens the next group if some are waiting. */
+  private settleGroup(members: Array<{ job: QueuedTransaction; outcome: Outcome }>): void {
+    this.groupOpen = false;
+    for (const { job, outcome } of members) {
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    }
+    if (this.queue.length > 0) this.scheduleGroup();
+  }
+
+  /** Transaction control statements, prepared once (they run several times per group). */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.controlStatements.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.controlStatements.set(sql, prepared);
+    }
+    return prepared;
   }
 
   close(): Promise<void> {
@@ -172,6 +318,7 @@ class SqliteDriver implements Driver {
       if (this.closed) return;
       this.closed = true;
       this.statements.clear();
+      this.controlStatements.clear();
       this.fileMutex.release();
       this.db.close();
     });

@@ -219,7 +219,19 @@ export function checkItemSize(item: AttributeMap): void {
 
 /** The item as wire JSON: binaries as base64. */
 export function encodeItem(item: AttributeMap): string {
-  return JSON.stringify(wireMap(item));
+  // wireMap copies the item to turn binaries into base64; without any, the item is its own wire form.
+  return JSON.stringify(isOwnWireForm(item) ? item : wireMap(item));
+}
+
+/** True when wireMap would give back an equal copy: no binaries, and maps and lists carry nothing else. */
+function isOwnWireForm(map: AttributeMap): boolean {
+  for (const name in map) {
+    const value = map[name]!;
+    if (value.B !== undefined || value.BS !== undefined) return false;
+    if (value.M !== undefined && (Object.keys(value).length !== 1 || !isOwnWireForm(value.M))) return false;
+    if (value.L !== undefined && (Object.keys(value).length !== 1 || !value.L.every((v) => isOwnWireForm({ v })))) return false;
+  }
+  return true;
 }
 
 function wireValue(value: AttributeValue): unknown {
@@ -238,7 +250,10 @@ function wireMap(map: AttributeMap): Record<string, unknown> {
 
 /** Reads a stored item back into the codec's shape (binaries as Buffers). */
 export function decodeItem(text: string): AttributeMap {
-  return reviveMap(JSON.parse(text) as AttributeMap);
+  const parsed = JSON.parse(text) as AttributeMap;
+  // Only B and BS need reviving. Without either key anywhere in the text (escaped quotes inside
+  // strings cannot match), the parsed item already is the codec's shape.
+  return text.includes('"B":') || text.includes('"BS":') ? reviveMap(parsed) : parsed;
 }
 
 function reviveValue(value: AttributeValue): AttributeValue {

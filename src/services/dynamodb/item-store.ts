@@ -41,7 +41,10 @@ export interface TableLocation {
 
 export interface StoredItem {
   key: EncodedKey;
-  item: AttributeMap;
+  /** The item, decoded from `json` on first use (a Query page may only need to pass the text on). */
+  readonly item: AttributeMap;
+  /** The item as stored: DynamoDB's wire JSON of it (encodeItem), which responses can carry as is. */
+  json: string;
   size: number;
 }
 
@@ -53,7 +56,15 @@ interface ItemRow {
 }
 
 function toStored(row: ItemRow): StoredItem {
-  return { key: { hash: row.hash_key, range: row.range_key }, item: decodeItem(row.item), size: Number(row.size) };
+  let decoded: AttributeMap | undefined;
+  return {
+    key: { hash: row.hash_key, range: row.range_key },
+    get item() {
+      return (decoded ??= decodeItem(row.item));
+    },
+    json: row.item,
+    size: Number(row.size),
+  };
 }
 
 const WHERE_TABLE = 'account = $1 AND region = $2 AND table_name = $3';

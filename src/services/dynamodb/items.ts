@@ -20,9 +20,10 @@ import { attributesToGet, projectPaths, RequestExpressions, type CompiledConditi
 import { checkItemKey, checkKey, encodeKey, keyAttributes } from './keys.ts';
 import { readItem, removeItem, writeItem, type TableLocation } from './item-store.ts';
 import { locationOf, requireTable, tableKeySchema } from './tables.ts';
-import { recordItemChange } from './streams/store.ts';
+import { enabledStreamOf, recordItemChange } from './streams/store.ts';
 import { itemCollectionMetrics } from './indexes.ts';
 import { attributeUpdates, checkExpressionMixing, expectedCondition } from './legacy.ts';
+import { StoredItemJson } from './wire.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared request checks
@@ -110,7 +111,8 @@ export async function putItem(ctx: RequestContext, input: PutItemInput) {
   const old = await ctx.store.transaction(async (tx) => {
     const stored = await readChecked(tx, loc, key, condition, input.ReturnValuesOnConditionCheckFailure);
     await writeItem(tx, loc, key, item, size);
-    await recordItemChange(tx, ctx, table, stored?.item, item);
+    // The old item is decoded only when something needs it (a stream here, ReturnValues below).
+    if (enabledStreamOf(table)) await recordItemChange(tx, ctx, table, stored?.item, item);
     return stored;
   });
   const out: Record<string, unknown> = {};
@@ -145,7 +147,8 @@ export async function getItem(ctx: RequestContext, input: GetItemInput) {
   const keyItem = checkKey(schema, input.Key);
   const stored = await readItem(ctx.store, locationOf(ctx, input.TableName), encodeKey(schema, canonicalMap(keyItem)));
   const out: Record<string, unknown> = {};
-  if (stored) out.Item = projection ? projection.apply(stored.item) : stored.item;
+  // A whole item goes out as its stored text, undecoded (wire.ts).
+  if (stored) out.Item = projection ? projection.apply(stored.item) : new StoredItemJson(stored.json);
   return withCapacity(out, input.TableName, readUnits(stored?.size ?? 0, input.ConsistentRead === true), input.ReturnConsumedCapacity);
 }
 

@@ -20,6 +20,7 @@ import { checkExpressionMixing, checkKeyConditions, checkQueryFilterKeys, filter
 import { encodeKey, encodeKeyValue, keyAttributes, keySchemaOf, type KeySchema } from './keys.ts';
 import { readPartition, readTable, type RangeBound, type StoredItem, type TableLocation } from './item-store.ts';
 import { checkIndexReadable } from './indexes.ts';
+import { StoredItemJson } from './wire.ts';
 import { locationOf, requireTable, tableKeySchema, type IndexRecord, type TableRecord } from './tables.ts';
 
 /** DynamoDB stops a page once it has read 1 MB. */
@@ -90,6 +91,8 @@ function indexPosition(target: Target, item: AttributeMap): string {
 interface Row {
   item: AttributeMap;
   size: number;
+  /** The item's stored text, when `item` is the whole stored item (table reads, not index projections). */
+  json?: string;
 }
 
 /** Yields the rows a read may return, in order, after the start key. */
@@ -166,28 +169,35 @@ interface PageOptions {
   returnConsumedCapacity?: string;
 }
 
+/** A whole stored item goes out as its stored text (wire.ts); anything else as the item. */
+function answerItem(row: Row): AttributeMap | StoredItemJson {
+  return row.json !== undefined ? new StoredItemJson(row.json) : row.item;
+}
+
 async function readPage(source: RowSource, options: PageOptions) {
-  const items: AttributeMap[] = [];
+  const rows: Row[] = [];
   let scanned = 0;
   let bytes = 0;
-  let last: AttributeMap | undefined;
+  let last: Row | undefined;
   let truncated = false;
   for await (const row of source) {
     scanned++;
     bytes += row.size;
-    last = row.item;
-    if (!options.filter || options.filter.test(row.item)) items.push(row.item);
+    last = row;
+    // Without a filter, rows are not decoded here: only the last one is, for LastEvaluatedKey.
+    if (!options.filter || options.filter.test(row.item)) rows.push(row);
     if ((options.limit !== undefined && scanned >= options.limit) || bytes >= PAGE_BYTES) {
       truncated = true;
       break;
     }
   }
   const out: Record<string, unknown> = {};
-  if (options.select !== 'COUNT') out.Items = options.projection ? items.map((i) => options.projection!.apply(i)) : items;
-  out.Count = items.length;
+  if (options.select !== 'COUNT') out.Items = options.projection ? rows.map((r) => options.projection!.apply(r.item)) : rows.map(answerItem);
+  out.Count = rows.length;
   out.ScannedCount = scanned;
   if (truncated && last) {
-    out.LastEvaluatedKey = Object.fromEntries(cursorAttributes(options.target).map((n) => [n, last![n]!]));
+    const lastItem = last.item;
+    out.LastEvaluatedKey = Object.fromEntries(cursorAttributes(options.target).map((n) => [n, lastItem[n]!]));
   }
   const capacity = consumed(options.target.table.TableName, readUnits(bytes, options.consistent), options.returnConsumedCapacity as 'TOTAL' | undefined);
   if (capacity) out.ConsumedCapacity = capacity;

@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../core/context.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { DocOps } from '../../store/types.ts';
+import type { DocOps, Store } from '../../store/types.ts';
+import { cachedTable, forgetTable } from './table-cache.ts';
 import type {
   AttributeDefinition,
   CreateTableInput,
@@ -183,9 +184,29 @@ function docKey(ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: st
   return { kind: TABLE_KIND, account: ctx.accountId, region: ctx.region, id: tableName };
 }
 
-/** The stored document, whatever its status (control-plane operations look at DELETING tables too). */
+/**
+ * The stored document, whatever its status (control-plane operations look at DELETING tables too).
+ * Outside a transaction it comes from the per-store cache (table-cache.ts); a transaction reads its own.
+ */
 async function readTableDocument(db: DocOps, ctx: Pick<RequestContext, 'region' | 'accountId'>, tableName: string): Promise<TableRecord | undefined> {
-  return (await db.get<TableRecord>(docKey(ctx, tableName)))?.value;
+  const read = async () => (await db.get<TableRecord>(docKey(ctx, tableName)))?.value;
+  return isStore(db) ? cachedTable(db, ctx, tableName, read) : read();
+}
+
+function isStore(db: DocOps): db is Store {
+  return typeof (db as Partial<Store>).transaction === 'function';
+}
+
+/**
+ * Runs a transaction that writes the table's record, then forgets the cached copy, whether it
+ * committed or not (only after it has ended can no reader see the old record again).
+ */
+export async function changingTable<T>(ctx: RequestContext, tableName: string, fn: (tx: DocOps) => Promise<T>): Promise<T> {
+  try {
+    return await ctx.store.transaction(fn);
+  } finally {
+    forgetTable(ctx.store, ctx, tableName);
+  }
 }
 
 /**
@@ -212,8 +233,17 @@ export async function requireTable(
   return table;
 }
 
+/** Key schemas of the records in use: a cached record (table-cache.ts) serves many requests. */
+const keySchemas = new WeakMap<TableRecord, KeySchema>();
+
 export function tableKeySchema(table: TableRecord): KeySchema {
-  return keySchemaOf(table.KeySchema, table.AttributeDefinitions);
+  let schema = keySchemas.get(table);
+  if (!schema) {
+    schema = keySchemaOf(table.KeySchema, table.AttributeDefinitions);
+    // Only frozen records: a record being built or changed could still change its key schema.
+    if (Object.isFrozen(table)) keySchemas.set(table, schema);
+  }
+  return schema;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,7 +549,7 @@ export async function createTable(ctx: RequestContext, input: CreateTableInput) 
   }
   if (input.SSESpecification?.Enabled) record.KmsKeyArn = kmsKeyArn(ctx, input.SSESpecification.KMSMasterKeyId);
   if (input.TableClass) record.TableClass = input.TableClass;
-  await ctx.store.transaction(async (tx) => {
+  await changingTable(ctx, input.TableName, async (tx) => {
     const existing = await readTableDocument(tx, ctx, input.TableName);
     const existingStatus = existing && tableStatusAt(existing, now.getTime());
     if (existingStatus === 'CREATING') throw tableBeingCreated(input.TableName);
@@ -562,7 +592,7 @@ export async function listTables(ctx: RequestContext, input: ListTablesInput) {
 // DeleteTable
 
 export async function deleteTable(ctx: RequestContext, input: DeleteTableInput) {
-  return ctx.store.transaction(async (tx) => {
+  return changingTable(ctx, input.TableName, async (tx) => {
     const nowMs = ctx.clock.nowMs();
     const table = await readTableDocument(tx, ctx, input.TableName);
     const status = table && tableStatusAt(table, nowMs);
@@ -705,7 +735,7 @@ function applyStream(table: TableRecord, updated: TableRecord, input: UpdateTabl
 
 export async function updateTable(ctx: RequestContext, input: UpdateTableInput) {
   checkUpdateTable(input);
-  return ctx.store.transaction(async (tx) => {
+  return changingTable(ctx, input.TableName, async (tx) => {
     const now = ctx.clock.now();
     const nowMs = now.getTime();
     const table = await readTableDocument(tx, ctx, input.TableName);

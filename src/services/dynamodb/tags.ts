@@ -3,10 +3,11 @@
  * Tags live in the table's document, so they go when the table goes.
  */
 import type { RequestContext } from '../../core/context.ts';
+import type { DocOps } from '../../store/types.ts';
 import type { ListTagsOfResourceInput, TagResourceInput, UntagResourceInput } from '../../generated/dynamodb/types.ts';
 import { ResourceNotFoundException } from '../../generated/dynamodb/errors.ts';
 import { validation } from './errors.ts';
-import { findTable, TABLE_KIND, type TableRecord } from './tables.ts';
+import { changingTable, findTable, TABLE_KIND, type TableRecord } from './tables.ts';
 
 const TABLE_ARN = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/;
 
@@ -23,16 +24,17 @@ function notFound(arn: string) {
   return new ResourceNotFoundException(`Requested resource not found: ResourcArn: ${arn} not found`);
 }
 
-async function withTable<T>(ctx: RequestContext, arn: string, change?: (table: TableRecord) => TableRecord): Promise<TableRecord> {
+async function withTable(ctx: RequestContext, arn: string, change?: (table: TableRecord) => TableRecord): Promise<TableRecord> {
   const name = tableNameOf(ctx, arn);
-  return ctx.store.transaction(async (tx) => {
+  const readAndChange = async (tx: DocOps) => {
     const table = await findTable(tx, ctx, name);
     if (!table) throw notFound(arn);
     if (!change) return table;
     const updated = change(table);
     await tx.put({ kind: TABLE_KIND, account: ctx.accountId, region: ctx.region, id: name }, updated);
     return updated;
-  });
+  };
+  return change ? changingTable(ctx, name, readAndChange) : ctx.store.transaction(readAndChange);
 }
 
 export async function tagResource(ctx: RequestContext, input: TagResourceInput) {

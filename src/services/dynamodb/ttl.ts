@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.ts';
 import type { DocOps, Migration, Store } from '../../store/types.ts';
 import { StoreUnavailableError } from '../../store/index.ts';
+import { baseStore } from '../../store/read-memo.ts';
 import type { DescribeTimeToLiveInput, TimeToLiveDescription, UpdateTimeToLiveInput } from '../../generated/dynamodb/types.ts';
 import type { AttributeMap } from './attributes.ts';
 import { namedTableNotFound, validation } from './errors.ts';
@@ -168,7 +169,9 @@ interface Sweeper {
 
 const sweepers = new WeakMap<Store, Sweeper>();
 
-export function ensureTtlSweeper(store: Store, clock: Clock, log?: Pick<Logger, 'warn'>): void {
+export function ensureTtlSweeper(requestStore: Store, clock: Clock, log?: Pick<Logger, 'warn'>): void {
+  // Keyed by the store itself, not the request's view of it: one sweeper per store, not per request.
+  const store = baseStore(requestStore);
   if (sweepers.has(store)) return;
   const sweeper: Sweeper = {
     running: false,
@@ -191,7 +194,7 @@ export function ensureTtlSweeper(store: Store, clock: Clock, log?: Pick<Logger, 
 }
 
 export function stopTtlSweeper(store: Store): void {
-  const sweeper = sweepers.get(store);
+  const sweeper = sweepers.get(baseStore(store));
   if (sweeper) clearInterval(sweeper.timer);
 }
 

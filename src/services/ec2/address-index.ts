@@ -53,6 +53,26 @@ CREATE TABLE ${HINT_TABLE} (
 );`;
 }
 
+// The statements, built once: the store caches prepared statements by their text.
+const SELECT_LIVE = `SELECT live FROM ${COUNT_TABLE} WHERE account = $1 AND region = $2`;
+const SELECT_TAKEN = `SELECT 1 AS taken FROM ${ADDRESS_TABLE} WHERE account = $1 AND region = $2 AND subnet_id = $3 AND address = $4 LIMIT 1`;
+/** The first taken address at or after $4 whose successor is free, plus one. */
+const SELECT_FIRST_GAP = `SELECT u.address + 1 AS free FROM ${ADDRESS_TABLE} u
+  WHERE u.account = $1 AND u.region = $2 AND u.subnet_id = $3 AND u.address >= $4
+    AND NOT EXISTS (SELECT 1 FROM ${ADDRESS_TABLE} v
+                     WHERE v.account = $1 AND v.region = $2 AND v.subnet_id = $3 AND v.address = u.address + 1)
+  ORDER BY u.address LIMIT 1`;
+const SELECT_HINT = `SELECT first_maybe_free FROM ${HINT_TABLE} WHERE account = $1 AND region = $2 AND subnet_id = $3`;
+const UPSERT_HINT = `INSERT INTO ${HINT_TABLE} (account, region, subnet_id, first_maybe_free) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (account, region, subnet_id) DO UPDATE SET first_maybe_free = excluded.first_maybe_free`;
+const DELETE_HINT = `DELETE FROM ${HINT_TABLE} WHERE account = $1 AND region = $2 AND subnet_id = $3`;
+const DELETE_HOLDER = `DELETE FROM ${ADDRESS_TABLE} WHERE account = $1 AND region = $2 AND holder = $3 RETURNING subnet_id, address, primary_of_instance`;
+const INSERT_ADDRESS = `INSERT INTO ${ADDRESS_TABLE} (account, region, holder, subnet_id, address, primary_of_instance) VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (account, region, holder, address) DO NOTHING`;
+const LOWER_HINT = `UPDATE ${HINT_TABLE} SET first_maybe_free = $4 WHERE account = $1 AND region = $2 AND subnet_id = $3 AND first_maybe_free > $4`;
+const ADD_LIVE = `INSERT INTO ${COUNT_TABLE} (account, region, live) VALUES ($1, $2, $3)
+  ON CONFLICT (account, region) DO UPDATE SET live = ${COUNT_TABLE}.live + excluded.live`;
+
 /**
  * - ec2_private_address: one row per address a document holds (`holder` is the interface or NAT
  *   gateway id); `primary_of_instance` is 1 for an interface attached at device index 0.
@@ -100,15 +120,12 @@ export class AddressIndex {
 
   /** Instances with their primary interface: pending, running, stopping or stopped. */
   async liveInstances(): Promise<number> {
-    const rows = await this.ops.sql<{ live: number | string }>(`SELECT live FROM ${COUNT_TABLE} WHERE account = $1 AND region = $2`, [this.account, this.region]);
+    const rows = await this.ops.sql<{ live: number | string }>(SELECT_LIVE, [this.account, this.region]);
     return rows.length > 0 ? Number(rows[0]!.live) : 0;
   }
 
   async isTaken(subnetId: string, address: number): Promise<boolean> {
-    const rows = await this.ops.sql(
-      `SELECT 1 AS taken FROM ${ADDRESS_TABLE} WHERE account = $1 AND region = $2 AND subnet_id = $3 AND address = $4 LIMIT 1`,
-      [this.account, this.region, subnetId, address],
-    );
+    const rows = await this.ops.sql(SELECT_TAKEN, [this.account, this.region, subnetId, address]);
     return rows.length > 0;
   }
 
@@ -123,15 +140,7 @@ export class AddressIndex {
     if (!(await this.isTaken(subnetId, start))) {
       found = start;
     } else {
-      // The first taken address at or after `start` whose successor is free.
-      const rows = await this.ops.sql<{ free: number | string }>(
-        `SELECT u.address + 1 AS free FROM ${ADDRESS_TABLE} u
-          WHERE u.account = $1 AND u.region = $2 AND u.subnet_id = $3 AND u.address >= $4
-            AND NOT EXISTS (SELECT 1 FROM ${ADDRESS_TABLE} v
-                             WHERE v.account = $1 AND v.region = $2 AND v.subnet_id = $3 AND v.address = u.address + 1)
-          ORDER BY u.address LIMIT 1`,
-        [this.account, this.region, subnetId, start],
-      );
+      const rows = await this.ops.sql<{ free: number | string }>(SELECT_FIRST_GAP, [this.account, this.region, subnetId, start]);
       found = Number(rows[0]!.free);
     }
     if (found > last) return undefined;
@@ -141,19 +150,12 @@ export class AddressIndex {
   }
 
   private async hint(subnetId: string): Promise<number> {
-    const rows = await this.ops.sql<{ first_maybe_free: number | string }>(
-      `SELECT first_maybe_free FROM ${HINT_TABLE} WHERE account = $1 AND region = $2 AND subnet_id = $3`,
-      [this.account, this.region, subnetId],
-    );
+    const rows = await this.ops.sql<{ first_maybe_free: number | string }>(SELECT_HINT, [this.account, this.region, subnetId]);
     return rows.length > 0 ? Number(rows[0]!.first_maybe_free) : 0;
   }
 
   private async setHint(subnetId: string, address: number): Promise<void> {
-    await this.ops.sql(
-      `INSERT INTO ${HINT_TABLE} (account, region, subnet_id, first_maybe_free) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (account, region, subnet_id) DO UPDATE SET first_maybe_free = excluded.first_maybe_free`,
-      [this.account, this.region, subnetId, address],
-    );
+    await this.ops.sql(UPSERT_HINT, [this.account, this.region, subnetId, address]);
   }
 
   // ── keeping it in step with the documents (called by Ec2Db) ─────────────────────────────────
@@ -172,26 +174,19 @@ export class AddressIndex {
   }
 
   async subnetDeleted(subnetId: string): Promise<void> {
-    await this.ops.sql(`DELETE FROM ${HINT_TABLE} WHERE account = $1 AND region = $2 AND subnet_id = $3`, [this.account, this.region, subnetId]);
+    await this.ops.sql(DELETE_HINT, [this.account, this.region, subnetId]);
   }
 
   /** The holder's rows become `held`; the live count and the hints follow what changed. */
   private async replaceHolder(holder: string, held: HeldAddress[]): Promise<void> {
-    const removed = await this.ops.sql<{ subnet_id: string; address: number | string; primary_of_instance: number | string }>(
-      `DELETE FROM ${ADDRESS_TABLE} WHERE account = $1 AND region = $2 AND holder = $3 RETURNING subnet_id, address, primary_of_instance`,
-      [this.account, this.region, holder],
-    );
+    const removed = await this.ops.sql<{ subnet_id: string; address: number | string; primary_of_instance: number | string }>(DELETE_HOLDER, [this.account, this.region, holder]);
     let liveChange = 0;
     for (const row of removed) {
       if (Number(row.primary_of_instance) === 1) liveChange--;
       if (!held.some((h) => h.subnetId === row.subnet_id && h.address === Number(row.address))) await this.lowerHint(row.subnet_id, Number(row.address));
     }
     for (const h of held) {
-      await this.ops.sql(
-        `INSERT INTO ${ADDRESS_TABLE} (account, region, holder, subnet_id, address, primary_of_instance) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (account, region, holder, address) DO NOTHING`,
-        [this.account, this.region, holder, h.subnetId, h.address, h.primaryOfInstance ? 1 : 0],
-      );
+      await this.ops.sql(INSERT_ADDRESS, [this.account, this.region, holder, h.subnetId, h.address, h.primaryOfInstance ? 1 : 0]);
       if (h.primaryOfInstance) liveChange++;
     }
     if (liveChange !== 0) await this.addLive(liveChange);
@@ -199,18 +194,11 @@ export class AddressIndex {
 
   /** A freed address may be below the hint: the search must start there again. */
   private async lowerHint(subnetId: string, address: number): Promise<void> {
-    await this.ops.sql(
-      `UPDATE ${HINT_TABLE} SET first_maybe_free = $4 WHERE account = $1 AND region = $2 AND subnet_id = $3 AND first_maybe_free > $4`,
-      [this.account, this.region, subnetId, address],
-    );
+    await this.ops.sql(LOWER_HINT, [this.account, this.region, subnetId, address]);
   }
 
   private async addLive(change: number): Promise<void> {
-    await this.ops.sql(
-      `INSERT INTO ${COUNT_TABLE} (account, region, live) VALUES ($1, $2, $3)
-       ON CONFLICT (account, region) DO UPDATE SET live = ${COUNT_TABLE}.live + excluded.live`,
-      [this.account, this.region, change],
-    );
+    await this.ops.sql(ADD_LIVE, [this.account, this.region, change]);
   }
 
   /** Rebuilds the region's rows from its documents (the one-off backfill). */

@@ -46,4 +46,10 @@ test('S3 virtual-hosted style moves the bucket into the routing path', () => {
   assert.equal(s3PathStyle(req({ path: '/k', headers: { host: 'my.dotted.bucket.s3.localhost.localstack.cloud:4566' } })), '/my.dotted.bucket/k');
   assert.equal(s3PathStyle(req({ path: '/mybucket/k', headers: { host: '127.0.0.1:4566' } })), '/mybucket/k');
   assert.equal(s3PathStyle(req({ path: '/mybucket/k', headers: { host: 'localhost:4566' } })), '/mybucket/k');
+  // The regional endpoint names no bucket; a bucket whose name starts with "s3-" still does.
+  assert.equal(s3PathStyle(req({ path: '/mybucket/k', headers: { host: 's3.ap-southeast-2.localhost:4566' } })), '/mybucket/k');
+  assert.equal(s3PathStyle(req({ path: '/mybucket/k', headers: { host: 's3.localhost:4566' } })), '/mybucket/k');
+  assert.equal(s3PathStyle(req({ path: '/mybucket/k', headers: { host: 's3.eu-west-1.amazonaws.com' } })), '/mybucket/k');
+  assert.equal(s3PathStyle(req({ path: '/mybucket/k', headers: { host: 's3-us-west-2.amazonaws.com' } })), '/mybucket/k');
+  assert.equal(s3PathStyle(req({ path: '/k', headers: { host: 's3-data.localhost:4566' } })), '/s3-data/k');
 });

@@ -53,7 +53,10 @@ async function checkAclInput(ctx: RequestContext, bucket: BucketRecord, input: I
   if (!requestHasAcl(input)) return undefined;
   if (aclsDisabled(bucket)) {
     const onlyCannedOwnerControl = input.ACL === 'bucket-owner-full-control' && !Object.keys(input).some((k) => k.startsWith('Grant') && input[k] !== undefined);
-    if (!onlyCannedOwnerControl) throw aclNotSupported();
+    // "Or a custom ACL that grants the same permissions": the bucket owner's own `private` (what
+    // rclone sends on every upload) or explicit grants of FULL_CONTROL to the bucket owner alone.
+    const sameAsOwnerControl = () => onlyOwnerFullControl(requestedGrants(input, ctx.principal.accountId, bucket.ownerAccountId), bucket.ownerAccountId);
+    if (!onlyCannedOwnerControl && !sameAsOwnerControl()) throw aclNotSupported();
     return undefined;
   }
   const grants = requestedGrants(input, ctx.principal.accountId, bucket.ownerAccountId);

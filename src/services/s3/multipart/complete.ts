@@ -5,6 +5,7 @@
  * abort or second completion cannot delete blobs the new object uses; if the commit is refused
  * (If-None-Match), the rows are put back.
  */
+import { lastModifiedNow } from '../objects/http-dates.ts';
 import type { RequestContext } from '../../../core/context.ts';
 import type { CompleteMultipartUploadOutput, CompleteMultipartUploadRequest, CompletedPart } from '../../../generated/s3/types.ts';
 import type { DocOps } from '../../../store/types.ts';
@@ -150,7 +151,7 @@ function completionPrecondition(input: CompleteMultipartUploadRequest): ((curren
 
 function versionFields(ctx: RequestContext, upload: UploadRecord, parts: readonly PartRecord[], checksum: ObjectVersion['checksum']): VersionFields {
   return {
-    lastModified: ctx.clock.now().toISOString(),
+    lastModified: lastModifiedNow(ctx.clock.now()),
     ownerAccountId: upload.ownerAccountId,
     size: parts.reduce((total, part) => total + part.size, 0),
     etag: multipartEtag(parts.map((part) => part.md5)),

@@ -2,6 +2,7 @@
  * UploadPart and UploadPartCopy: a part's bytes become one blob, and a row records it. Re-sending a
  * part number replaces the earlier part; its blob is deleted once the new row is committed.
  */
+import { lastModifiedNow } from '../objects/http-dates.ts';
 import type { RequestContext } from '../../../core/context.ts';
 import type {
   UploadPartCopyOutput, UploadPartCopyRequest, UploadPartOutput, UploadPartRequest,
@@ -44,8 +45,8 @@ function partRecord(ctx: RequestContext, partNumber: number, blob: WrittenBlob, 
     size: blob.size,
     md5: blob.md5.toString('hex'),
     ...(algorithm ? { checksum: checksums[algorithm] } : {}),
-    crc64nvme: checksums.CRC64NVME!,
-    lastModified: ctx.clock.now().toISOString(),
+    crc64nvme: checksums.CRC64NVME ?? '', // only uploads without an algorithm need it (body.ts)
+    lastModified: lastModifiedNow(ctx.clock.now()),
   };
 }
 
