@@ -5,18 +5,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
-import { IAMClient, CreateUserCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
+import { createUserKeys, ROOT_KEYS, s3Client } from '../../helpers/s3.ts';
 import { NodeSha256 } from '../../helpers/node-sha256.ts';
 import { canonicalUserId } from '../../../src/services/s3/access/acl.ts';
 
 const ACCOUNT = TEST_ACCOUNT.accountId;
 const BUCKET = 'c4-access-bucket';
-const ROOT_KEYS = { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey };
 
 let bonsai: TestBonsai;
 let root: S3.S3Client;
@@ -24,16 +23,13 @@ let reader: S3.S3Client;
 let readerKeys: { accessKeyId: string; secretAccessKey: string };
 
 function s3(credentials: { accessKeyId: string; secretAccessKey: string }) {
-  return new S3.S3Client({ endpoint: bonsai.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials });
+  return s3Client(bonsai.endpoint, { credentials });
 }
 
 before(async () => {
   bonsai = await startTestBonsai();
   root = s3(ROOT_KEYS);
-  const iam = new IAMClient({ endpoint: bonsai.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: ROOT_KEYS });
-  await iam.send(new CreateUserCommand({ UserName: 'reader' }));
-  const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'reader' }));
-  readerKeys = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
+  readerKeys = await createUserKeys(bonsai.endpoint, 'reader');
   reader = s3(readerKeys);
   await root.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
   await root.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: 'doc.txt', Body: 'hello' }));

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
 import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
+import { rawFailure, s3Client } from '../../helpers/s3.ts';
 import { runPython } from '../../helpers/clients.ts';
 import { canonicalUserId } from '../../../src/services/s3/access/acl.ts';
 import { bucketKey, type BucketRecord } from '../../../src/services/s3/buckets/record.ts';
@@ -17,14 +18,7 @@ before(async () => {
 after(() => bonsai.stop());
 
 function s3(region: string, options: Partial<S3.S3ClientConfig> = {}) {
-  return new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-    ...options,
-  });
+  return s3Client(bonsai.endpoint, { region, ...options });
 }
 
 /** A client whose requests carry Host: s3.amazonaws.com (the legacy global endpoint), signed as such. */
@@ -38,17 +32,6 @@ function globalHostClient(region: string) {
     { step: 'build', priority: 'low', name: 'globalHost' },
   );
   return client;
-}
-
-/** The raw response of a failed SDK call (status, headers), for what failure() does not keep. */
-async function rawFailure(promise: Promise<unknown>): Promise<{ name: string; status?: number; headers: Record<string, string>; fields: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as Record<string, unknown> & { name: string; $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, headers: e.$response?.headers ?? {}, fields: e };
-  }
-  assert.fail('expected the call to fail');
 }
 
 const east = () => s3('us-east-1');

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as S3 from '@aws-sdk/client-s3';
-import { killAndWait, spawnBonsai, tempDir, TEST_ACCOUNT, TEST_ENV, type BonsaiProcess } from '../../helpers/bonsai.ts';
+import { killAndWait, spawnBonsai, tempDir, TEST_ENV, type BonsaiProcess } from '../../helpers/bonsai.ts';
+import { s3Client } from '../../helpers/s3.ts';
 
 const BUCKET = 'durability';
 /** Plaintext that must never reach the disk: 32 bytes nobody else writes. */
@@ -21,19 +22,9 @@ const MiB = 1024 * 1024;
 let dataDir: string;
 let bonsai: BonsaiProcess | undefined;
 
-function client(endpoint: string): S3.S3Client {
-  return new S3.S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-}
-
 async function start(): Promise<S3.S3Client> {
   bonsai = await spawnBonsai(dataDir, [], TEST_ENV);
-  return client(bonsai.endpoint);
+  return s3Client(bonsai.endpoint);
 }
 
 async function kill9(): Promise<void> {

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, tempDir, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { startTestBonsai, tempDir, type TestBonsai } from '../../helpers/bonsai.ts';
+import { rawFailure, s3Client, startS3Bonsai } from '../../helpers/s3.ts';
 import { ADMIN_TOKEN_HEADER } from '../../../src/server/admin.ts';
 import { blobStoreFor } from '../../../src/services/s3/blobs/index.ts';
 import { rmSync } from 'node:fs';
@@ -19,19 +20,8 @@ const DAY = 24 * 60 * 60 * 1000;
 let bonsai: TestBonsai;
 let client: S3.S3Client;
 
-function clientFor(endpoint: string): S3.S3Client {
-  return new S3.S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-}
-
 before(async () => {
-  bonsai = await startTestBonsai();
-  client = clientFor(bonsai.endpoint);
+  ({ bonsai, client } = await startS3Bonsai());
 });
 after(() => bonsai.stop());
 
@@ -61,24 +51,6 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promi
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-}
-
-interface Failure {
-  name: string;
-  message: string;
-  status?: number;
-  headers: Record<string, string>;
-  fields: Record<string, unknown>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, headers: e.$response?.headers ?? {}, fields: e };
-  }
-  assert.fail('expected the call to fail');
 }
 
 const body128k = () => randomBytes(128 * 1024);
@@ -123,17 +95,17 @@ test('the issue\'s rule: GLACIER after 30 days, gone after 365, observed by movi
   });
   const listed = await client.send(new S3.ListObjectsV2Command({ Bucket }));
   assert.deepEqual(listed.Contents?.map((o) => [o.Key, o.StorageClass]), [['keep/readme.txt', 'STANDARD'], ['logs/app.log', 'GLACIER']]);
-  const refused = await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'logs/app.log' })));
+  const refused = await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'logs/app.log' })));
   assert.deepEqual([refused.name, refused.status, refused.message, refused.fields.StorageClass], [
     'InvalidObjectState', 403, "The operation is not valid for the object's storage class", 'GLACIER',
   ]);
 
   await advanceClock('335d');
   await eventually(async () => {
-    const gone = await failure(client.send(new S3.HeadObjectCommand({ Bucket, Key: 'logs/app.log' })));
+    const gone = await rawFailure(client.send(new S3.HeadObjectCommand({ Bucket, Key: 'logs/app.log' })));
     assert.equal(gone.status, 404);
   });
-  const missing = await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'logs/app.log' })));
+  const missing = await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'logs/app.log' })));
   assert.deepEqual([missing.name, missing.status, missing.message], ['NoSuchKey', 404, 'The specified key does not exist.']);
   const after = await client.send(new S3.ListObjectsV2Command({ Bucket }));
   assert.deepEqual(after.Contents?.map((o) => o.Key), ['keep/readme.txt']);
@@ -158,7 +130,7 @@ test('versioned bucket: noncurrent versions expire, the current one gets a delet
   await eventually(async () => {
     assert.deepEqual((await versionsOf(Bucket)).versions, [{ key: 'employee.jpg', id: v2.VersionId, latest: true, storageClass: 'STANDARD' }]);
   });
-  const old = await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'employee.jpg', VersionId: v1.VersionId })));
+  const old = await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'employee.jpg', VersionId: v1.VersionId })));
   assert.deepEqual([old.name, old.status], ['NoSuchVersion', 404]);
 
   await advanceClock('2d');
@@ -169,7 +141,7 @@ test('versioned bucket: noncurrent versions expire, the current one gets a delet
   });
   assert.deepEqual(marker.versions, [{ key: 'employee.jpg', id: v2.VersionId, latest: false, storageClass: 'STANDARD' }]);
   assert.equal(marker.markers[0]!.latest, true);
-  const deleted = await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'employee.jpg' })));
+  const deleted = await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'employee.jpg' })));
   assert.deepEqual([deleted.name, deleted.status, deleted.headers['x-amz-delete-marker']], ['NoSuchKey', 404, 'true']);
   // the old version is still there to restore from, until it has been noncurrent for a day
   const kept = await client.send(new S3.GetObjectCommand({ Bucket, Key: 'employee.jpg', VersionId: v2.VersionId }));
@@ -265,7 +237,7 @@ test('AbortIncompleteMultipartUpload: uploads under the prefix are aborted once 
     const uploads = await client.send(new S3.ListMultipartUploadsCommand({ Bucket }));
     assert.deepEqual(uploads.Uploads?.map((u) => [u.Key, u.UploadId]), [['data/big.bin', kept.UploadId]]);
   });
-  const gone = await failure(client.send(new S3.ListPartsCommand({ Bucket, Key: 'tmp/big.bin', UploadId: stale.UploadId })));
+  const gone = await rawFailure(client.send(new S3.ListPartsCommand({ Bucket, Key: 'tmp/big.bin', UploadId: stale.UploadId })));
   assert.deepEqual([gone.name, gone.status], ['NoSuchUpload', 404]);
 });
 
@@ -273,7 +245,7 @@ test('RestoreObject: 202, ongoing, 409 while in progress, readable after 5 hours
   const Bucket = 'lc-restore';
   await client.send(new S3.CreateBucketCommand({ Bucket }));
   await client.send(new S3.PutObjectCommand({ Bucket, Key: 'cold.txt', Body: 'frozen bytes', StorageClass: 'GLACIER' }));
-  const refused = await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'cold.txt' })));
+  const refused = await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'cold.txt' })));
   assert.deepEqual([refused.name, refused.status, refused.message, refused.fields.StorageClass], [
     'InvalidObjectState', 403, "The operation is not valid for the object's storage class", 'GLACIER',
   ]);
@@ -285,9 +257,9 @@ test('RestoreObject: 202, ongoing, 409 while in progress, readable after 5 hours
   assert.equal(started.$metadata.httpStatusCode, 202);
   const startedAt = bonsai.clock.nowMs();
   assert.equal((await client.send(new S3.HeadObjectCommand({ Bucket, Key: 'cold.txt' }))).Restore, 'ongoing-request="true"');
-  const again = await failure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'cold.txt', RestoreRequest: { Days: 2 } })));
+  const again = await rawFailure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'cold.txt', RestoreRequest: { Days: 2 } })));
   assert.deepEqual([again.name, again.status, again.message], ['RestoreAlreadyInProgress', 409, 'Object restore is already in progress']);
-  assert.equal((await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'cold.txt' })))).name, 'InvalidObjectState');
+  assert.equal((await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'cold.txt' })))).name, 'InvalidObjectState');
 
   await advanceClock('4h');
   assert.equal((await client.send(new S3.HeadObjectCommand({ Bucket, Key: 'cold.txt' }))).Restore, 'ongoing-request="true"');
@@ -310,7 +282,7 @@ test('RestoreObject: 202, ongoing, 409 while in progress, readable after 5 hours
   await advanceClock('7d');
   const expired = await client.send(new S3.HeadObjectCommand({ Bucket, Key: 'cold.txt' }));
   assert.equal(expired.Restore, undefined);
-  assert.equal((await failure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'cold.txt' })))).name, 'InvalidObjectState');
+  assert.equal((await rawFailure(client.send(new S3.GetObjectCommand({ Bucket, Key: 'cold.txt' })))).name, 'InvalidObjectState');
   // and a new restore can start
   assert.equal((await client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'cold.txt', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Expedited' } } }))).$metadata.httpStatusCode, 202);
   await advanceClock('5m');
@@ -324,21 +296,21 @@ test('RestoreObject: DEEP_ARCHIVE takes 48 hours in Bulk; errors for other class
   await client.send(new S3.PutObjectCommand({ Bucket, Key: 'hot.txt', Body: 'hot' }));
   await client.send(new S3.PutObjectCommand({ Bucket, Key: 'instant.txt', Body: 'instant', StorageClass: 'GLACIER_IR' }));
 
-  const noDays = await failure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'deep.bin', RestoreRequest: {} })));
+  const noDays = await rawFailure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'deep.bin', RestoreRequest: {} })));
   assert.deepEqual([noDays.name, noDays.status, noDays.message], [
     'MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema',
   ]);
-  const expedited = await failure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'deep.bin', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Expedited' } } })));
+  const expedited = await rawFailure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'deep.bin', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Expedited' } } })));
   assert.deepEqual([expedited.name, expedited.status], ['InvalidArgument', 400]);
   for (const Key of ['hot.txt', 'instant.txt']) {
-    const notArchived = await failure(client.send(new S3.RestoreObjectCommand({ Bucket, Key, RestoreRequest: { Days: 1 } })));
+    const notArchived = await rawFailure(client.send(new S3.RestoreObjectCommand({ Bucket, Key, RestoreRequest: { Days: 1 } })));
     assert.deepEqual([notArchived.name, notArchived.status, notArchived.message], ['InvalidObjectState', 403, "Restore is not allowed for the object's current storage class"]);
   }
   const instant = await client.send(new S3.GetObjectCommand({ Bucket, Key: 'instant.txt' }));
   assert.equal(await instant.Body!.transformToString(), 'instant');
-  const missing = await failure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'nope', RestoreRequest: { Days: 1 } })));
+  const missing = await rawFailure(client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'nope', RestoreRequest: { Days: 1 } })));
   assert.deepEqual([missing.name, missing.status, missing.message], ['NoSuchKey', 404, 'The specified key does not exist.']);
-  const noBucket = await failure(client.send(new S3.RestoreObjectCommand({ Bucket: 'lc-no-such-bucket', Key: 'k', RestoreRequest: { Days: 1 } })));
+  const noBucket = await rawFailure(client.send(new S3.RestoreObjectCommand({ Bucket: 'lc-no-such-bucket', Key: 'k', RestoreRequest: { Days: 1 } })));
   assert.deepEqual([noBucket.name, noBucket.status], ['NoSuchBucket', 404]);
 
   const bulk = await client.send(new S3.RestoreObjectCommand({ Bucket, Key: 'deep.bin', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }));
@@ -367,7 +339,7 @@ test('storage classes: every class accepted and returned on put, copy changes it
   await client.send(new S3.CopyObjectCommand({ Bucket, Key: 'by-class/STANDARD', CopySource: `${Bucket}/by-class/STANDARD`, StorageClass: 'ONEZONE_IA' }));
   assert.equal((await client.send(new S3.HeadObjectCommand({ Bucket, Key: 'by-class/STANDARD' }))).StorageClass, 'ONEZONE_IA');
   // An archived source cannot be copied until restored.
-  const frozen = await failure(client.send(new S3.CopyObjectCommand({ Bucket, Key: 'copy-of-glacier', CopySource: `${Bucket}/by-class/GLACIER`, StorageClass: 'STANDARD' })));
+  const frozen = await rawFailure(client.send(new S3.CopyObjectCommand({ Bucket, Key: 'copy-of-glacier', CopySource: `${Bucket}/by-class/GLACIER`, StorageClass: 'STANDARD' })));
   assert.deepEqual([frozen.name, frozen.status], ['InvalidObjectState', 403]);
 
   const upload = await client.send(new S3.CreateMultipartUploadCommand({ Bucket, Key: 'multi', StorageClass: 'DEEP_ARCHIVE' }));
@@ -375,7 +347,7 @@ test('storage classes: every class accepted and returned on put, copy changes it
   await client.send(new S3.CompleteMultipartUploadCommand({ Bucket, Key: 'multi', UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
   assert.equal((await client.send(new S3.HeadObjectCommand({ Bucket, Key: 'multi' }))).StorageClass, 'DEEP_ARCHIVE');
 
-  const bad = await failure(client.send(new S3.PutObjectCommand({ Bucket, Key: 'bad', Body: 'x', StorageClass: 'COLD' as never })));
+  const bad = await rawFailure(client.send(new S3.PutObjectCommand({ Bucket, Key: 'bad', Body: 'x', StorageClass: 'COLD' as never })));
   assert.deepEqual([bad.name, bad.status, bad.message], ['InvalidStorageClass', 400, 'The storage class you specified is not valid']);
 });
 
@@ -383,18 +355,20 @@ test('crash leftovers: a blob written without metadata is removed by the first r
   const dataDir = tempDir();
   try {
     let first = await startTestBonsai({ dataDir });
-    let s3 = clientFor(first.endpoint);
+    let s3 = s3Client(first.endpoint);
     const Bucket = 'lc-orphans';
     await s3.send(new S3.CreateBucketCommand({ Bucket }));
-    await s3.send(new S3.PutObjectCommand({ Bucket, Key: 'kept.txt', Body: 'committed' }));
+    // Bodies over 4 KiB, so each blob is a file (smaller ones are inline blobs, which list() never yields).
+    const [committed, inProgress, neverCommitted] = ['committed', 'in progress', 'never committed'].map((s) => s.padEnd(5000, '.'));
+    await s3.send(new S3.PutObjectCommand({ Bucket, Key: 'kept.txt', Body: committed }));
     const upload = await s3.send(new S3.CreateMultipartUploadCommand({ Bucket, Key: 'pending.bin' }));
-    const part = await s3.send(new S3.UploadPartCommand({ Bucket, Key: 'pending.bin', UploadId: upload.UploadId, PartNumber: 1, Body: 'in progress' }));
+    const part = await s3.send(new S3.UploadPartCommand({ Bucket, Key: 'pending.bin', UploadId: upload.UploadId, PartNumber: 1, Body: inProgress }));
     s3.destroy(); // no idle keep-alive socket to hold the server's shutdown
     await first.close();
 
     // What a kill -9 between a blob's write and its metadata commit leaves.
     const blobs = blobStoreFor(dataDir);
-    const orphan = await blobs.write(Readable.from([Buffer.from('never committed')]), { key: randomBytes(32) });
+    const orphan = await blobs.write(Readable.from([Buffer.from(neverCommitted)]), { key: randomBytes(32) });
     const listIds = async () => {
       const ids: string[] = [];
       for await (const id of blobs.list()) ids.push(id);
@@ -404,16 +378,16 @@ test('crash leftovers: a blob written without metadata is removed by the first r
     assert.ok((await listIds()).includes(orphan.blobId));
 
     first = await startTestBonsai({ dataDir });
-    s3 = clientFor(first.endpoint);
+    s3 = s3Client(first.endpoint);
     await s3.send(new S3.ListBucketsCommand({}));
     const remaining = await listIds();
     assert.equal(remaining.length, 2);
     assert.ok(!remaining.includes(orphan.blobId));
     const kept = await s3.send(new S3.GetObjectCommand({ Bucket, Key: 'kept.txt' }));
-    assert.equal(await kept.Body!.transformToString(), 'committed');
+    assert.equal(await kept.Body!.transformToString(), committed);
     await s3.send(new S3.CompleteMultipartUploadCommand({ Bucket, Key: 'pending.bin', UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
     const completed = await s3.send(new S3.GetObjectCommand({ Bucket, Key: 'pending.bin' }));
-    assert.equal(await completed.Body!.transformToString(), 'in progress');
+    assert.equal(await completed.Body!.transformToString(), inProgress);
     s3.destroy();
     await first.close();
   } finally {

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { startS3Bonsai } from '../../helpers/s3.ts';
 import { canonicalUserId } from '../../../src/services/s3/access/acl.ts';
 import type { ObjectVersion } from '../../../src/services/s3/objects/record.ts';
 import { insertVersionRow } from '../../../src/services/s3/objects/table.ts';
@@ -15,15 +16,7 @@ const Bucket = 'c2-listing';
 const KEYS = ['a.txt', 'photos/2006/jan/1.jpg', 'photos/2006/feb/2.jpg', 'photos/2007/3.jpg', 'photos/index.html', 'z b+c.txt', 'é.txt', 'Z.txt', 'videos/1.mp4'];
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  client = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-  await client.send(new S3.CreateBucketCommand({ Bucket }));
+  ({ bonsai, client } = await startS3Bonsai(Bucket));
   for (const Key of KEYS) await client.send(new S3.PutObjectCommand({ Bucket, Key, Body: Key }));
 });
 after(() => bonsai.stop());

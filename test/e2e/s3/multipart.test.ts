@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as S3 from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { rawFailure, startS3Bonsai } from '../../helpers/s3.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
 import { computeChecksum } from '../../../src/auth/checksums.ts';
 import { canonicalUserId } from '../../../src/services/s3/access/acl.ts';
@@ -20,28 +21,9 @@ const BUCKET = 'mpu-bucket';
 const MiB = 1024 * 1024;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  client = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-  await client.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
+  ({ bonsai, client } = await startS3Bonsai(BUCKET));
 });
 after(() => bonsai?.stop());
-
-/** The error's extra fields (UploadId, PartNumber, …) as the SDK exposes them on the exception. */
-async function rawFailure(promise: Promise<unknown>): Promise<Record<string, unknown> & { name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { ...e, name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** How many blobs are on disk: replaced, unlisted and aborted parts must not stay behind. */
 async function blobCount(): Promise<number> {
@@ -151,7 +133,7 @@ test('a 3-part upload (5 MiB, 5 MiB, 1 MiB) with CRC32: ETag, composite checksum
   assert.equal(again.name, 'NoSuchUpload');
   assert.equal(again.status, 404);
   assert.equal(again.message, NO_SUCH_UPLOAD);
-  assert.equal(again.UploadId, uploadId);
+  assert.equal(again.fields.UploadId, uploadId);
 });
 
 test('FULL_OBJECT CRC32C: the completed checksum is the whole object\'s CRC32C', async () => {
@@ -181,15 +163,17 @@ test('re-uploading a part number replaces it; unlisted parts are dropped at comp
   const key = 'replace.txt';
   const blobsBefore = await blobCount();
   const uploadId = await create(key);
-  await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: 'first' }));
-  const second = await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: 'second' }));
-  await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 7, Body: 'unlisted' }));
+  // Over 4 KiB each, so each part is a blob file (smaller ones are inline blobs, with no file to count).
+  const [first, secondBody, unlisted] = ['first', 'second', 'unlisted'].map((s) => s.padEnd(5000, '.'));
+  await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: first }));
+  const second = await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: secondBody }));
+  await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 7, Body: unlisted }));
   const listed = await client.send(new S3.ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }));
-  assert.deepEqual(listed.Parts!.map((p) => [p.PartNumber, p.Size]), [[1, 6], [7, 8]]);
+  assert.deepEqual(listed.Parts!.map((p) => [p.PartNumber, p.Size]), [[1, 5000], [7, 5000]]);
   await client.send(new S3.CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: second.ETag }] } }));
   const got = await client.send(new S3.GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  assert.equal((await bodyOf(got)).toString(), 'second');
-  assert.equal(got.ETag, expectedMultipartEtag([Buffer.from('second')]));
+  assert.equal((await bodyOf(got)).toString(), secondBody);
+  assert.equal(got.ETag, expectedMultipartEtag([Buffer.from(secondBody)]));
   assert.equal(await blobCount(), blobsBefore + 1);
 });
 
@@ -201,14 +185,14 @@ test('UploadPart errors: part number range, NoSuchUpload, checksum type mismatch
     assert.equal(e.name, 'InvalidArgument');
     assert.equal(e.status, 400);
     assert.equal(e.message, 'Part number must be an integer between 1 and 10000, inclusive');
-    assert.equal(e.ArgumentName, 'partNumber');
-    assert.equal(e.ArgumentValue, String(partNumber));
+    assert.equal(e.fields.ArgumentName, 'partNumber');
+    assert.equal(e.fields.ArgumentValue, String(partNumber));
   }
   const gone = await rawFailure(client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: 'not-an-upload', PartNumber: 1, Body: 'x' })));
   assert.equal(gone.name, 'NoSuchUpload');
   assert.equal(gone.status, 404);
   assert.equal(gone.message, NO_SUCH_UPLOAD);
-  assert.equal(gone.UploadId, 'not-an-upload');
+  assert.equal(gone.fields.UploadId, 'not-an-upload');
 
   const otherKey = await rawFailure(client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: 'other-key', UploadId: uploadId, PartNumber: 1, Body: 'x' })));
   assert.equal(otherKey.name, 'NoSuchUpload');
@@ -254,15 +238,15 @@ test('CompleteMultipartUpload errors: MalformedXML, InvalidPartOrder, InvalidPar
   assert.equal(badEtag.name, 'InvalidPart');
   assert.equal(badEtag.status, 400);
   assert.equal(badEtag.message, INVALID_PART);
-  assert.equal(badEtag.UploadId, uploadId);
-  assert.equal(badEtag.PartNumber, '1');
-  assert.equal(badEtag.ETag, '"0123456789abcdef0123456789abcdef"');
+  assert.equal(badEtag.fields.UploadId, uploadId);
+  assert.equal(badEtag.fields.PartNumber, '1');
+  assert.equal(badEtag.fields.ETag, '"0123456789abcdef0123456789abcdef"');
 
   const missing = await rawFailure(
     client.send(new S3.CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, MultipartUpload: { Parts: [{ PartNumber: 3, ETag: last.ETag }] } })),
   );
   assert.equal(missing.name, 'InvalidPart');
-  assert.equal(missing.PartNumber, '3');
+  assert.equal(missing.fields.PartNumber, '3');
 
   const tooSmall = await rawFailure(
     client.send(new S3.CompleteMultipartUploadCommand({
@@ -273,10 +257,10 @@ test('CompleteMultipartUpload errors: MalformedXML, InvalidPartOrder, InvalidPar
   assert.equal(tooSmall.name, 'EntityTooSmall');
   assert.equal(tooSmall.status, 400);
   assert.equal(tooSmall.message, 'Your proposed upload is smaller than the minimum allowed size');
-  assert.equal(tooSmall.ProposedSize, '10');
-  assert.equal(tooSmall.MinSizeAllowed, '5242880');
-  assert.equal(tooSmall.PartNumber, '1');
-  assert.equal(tooSmall.ETag, small.ETag);
+  assert.equal(tooSmall.fields.ProposedSize, '10');
+  assert.equal(tooSmall.fields.MinSizeAllowed, '5242880');
+  assert.equal(tooSmall.fields.PartNumber, '1');
+  assert.equal(tooSmall.fields.ETag, small.ETag);
 
   // The failed completions left the upload intact: a one-part completion of the last part works.
   const done = await client.send(new S3.CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: last.ETag }] } }));
@@ -305,7 +289,7 @@ test('If-None-Match: * completion refuses an existing key and keeps the upload',
   assert.equal(refused.name, 'PreconditionFailed');
   assert.equal(refused.status, 412);
   assert.equal(refused.message, 'At least one of the pre-conditions you specified did not hold');
-  assert.equal(refused.Condition, 'If-None-Match');
+  assert.equal(refused.fields.Condition, 'If-None-Match');
   const still = await client.send(new S3.ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }));
   assert.equal(still.Parts!.length, 1);
   await client.send(new S3.CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, MultipartUpload: parts }));
@@ -330,8 +314,8 @@ test('UploadPartCopy: whole source and a byte range; range errors', async () => 
     const e = await rawFailure(client.send(new S3.UploadPartCopyCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 3, CopySource: `${BUCKET}/copy-source.bin`, CopySourceRange: range })));
     assert.equal(e.name, 'InvalidArgument', range);
     assert.equal(e.message, 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy');
-    assert.equal(e.ArgumentName, 'x-amz-copy-source-range');
-    assert.equal(e.ArgumentValue, range);
+    assert.equal(e.fields.ArgumentName, 'x-amz-copy-source-range');
+    assert.equal(e.fields.ArgumentValue, range);
   }
   const beyond = await rawFailure(
     client.send(new S3.UploadPartCopyCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 3, CopySource: `${BUCKET}/copy-source.bin`, CopySourceRange: `bytes=0-${6 * MiB}` })),
@@ -356,14 +340,15 @@ test('AbortMultipartUpload: 204, the upload and its parts are gone, aborting aga
   const key = 'aborted.txt';
   const blobsBefore = await blobCount();
   const uploadId = await create(key);
-  await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: 'bytes' }));
+  // Over 4 KiB: a blob file (a smaller part is an inline blob, with no file to count).
+  await client.send(new S3.UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId, PartNumber: 1, Body: 'bytes'.padEnd(5000, '.') }));
   assert.equal(await blobCount(), blobsBefore + 1);
   const aborted = await client.send(new S3.AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId }));
   assert.equal(aborted.$metadata.httpStatusCode, 204);
   assert.equal(await blobCount(), blobsBefore);
   const listParts = await rawFailure(client.send(new S3.ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId })));
   assert.equal(listParts.name, 'NoSuchUpload');
-  assert.equal(listParts.UploadId, uploadId);
+  assert.equal(listParts.fields.UploadId, uploadId);
   const again = await failure(client.send(new S3.AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: uploadId })));
   assert.deepEqual(again, { name: 'NoSuchUpload', status: 404, message: NO_SUCH_UPLOAD });
 });

@@ -8,42 +8,17 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import type { TestBonsai } from '../../helpers/bonsai.ts';
+import { rawFailure, startS3Bonsai } from '../../helpers/s3.ts';
 
 let bonsai: TestBonsai;
 let client: S3.S3Client;
 const BUCKET = 'c2-objects';
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  client = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-  await client.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
+  ({ bonsai, client } = await startS3Bonsai(BUCKET));
 });
 after(() => bonsai.stop());
-
-interface RawFailure {
-  name: string;
-  message: string;
-  status?: number;
-  headers: Record<string, string>;
-  fields: Record<string, unknown>;
-}
-
-async function rawFailure(promise: Promise<unknown>): Promise<RawFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, headers: e.$response?.headers ?? {}, fields: e };
-  }
-  assert.fail('expected the call to fail');
-}
 
 const md5hex = (text: string) => createHash('md5').update(text).digest('hex');
 
@@ -376,8 +351,9 @@ test('collectOrphanBlobs removes blobs no version refers to and keeps the rest',
   const { Readable } = await import('node:stream');
   await put('kept-after-gc.txt', 'still here');
   const blobs = blobStoreFor(bonsai.dataDir.root);
-  const orphan = await blobs.write(Readable.from([Buffer.from('orphaned bytes')]), { key: Buffer.alloc(32, 7) });
-  const referencedElsewhere = await blobs.write(Readable.from([Buffer.from('a multipart part')]), { key: Buffer.alloc(32, 7) });
+  // Over 4 KiB, so each is a file (smaller bodies are inline blobs, which list() never yields).
+  const orphan = await blobs.write(Readable.from([Buffer.from('orphaned bytes'.padEnd(5000, '.'))]), { key: Buffer.alloc(32, 7) });
+  const referencedElsewhere = await blobs.write(Readable.from([Buffer.from('a multipart part'.padEnd(5000, '.'))]), { key: Buffer.alloc(32, 7) });
   const removed = await collectOrphanBlobs(bonsai.store, blobs, [referencedElsewhere.blobId]);
   assert.equal(removed, 1);
   const left: string[] = [];

@@ -4,33 +4,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { rawFailure, startS3Bonsai } from '../../helpers/s3.ts';
 import { canonicalUserId } from '../../../src/services/s3/access/acl.ts';
 
 let bonsai: TestBonsai;
 let client: S3.S3Client;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  client = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
+  ({ bonsai, client } = await startS3Bonsai());
 });
 after(() => bonsai.stop());
-
-async function rawFailure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number }; $response?: { headers: Record<string, string> } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, headers: e.$response?.headers ?? {}, fields: e };
-  }
-  assert.fail('expected the call to fail');
-}
 
 async function versionedBucket(name: string, status: 'Enabled' | 'Suspended' = 'Enabled') {
   await client.send(new S3.CreateBucketCommand({ Bucket: name }));

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import type { TestBonsai } from '../../helpers/bonsai.ts';
+import { s3Client, startS3Bonsai } from '../../helpers/s3.ts';
 import { plainRequest } from './web-http.ts';
 
 const BUCKET = 'w-cors-bucket';
@@ -13,16 +14,7 @@ let bonsai: TestBonsai;
 let s3: S3.S3Client;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  s3 = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-  await s3.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(new S3.CreateBucketCommand({ Bucket: BARE }));
+  ({ bonsai, client: s3 } = await startS3Bonsai(BUCKET, BARE));
   await s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: 'doc.txt', Body: 'hello' }));
   await s3.send(
     new S3.PutBucketCorsCommand({
@@ -172,13 +164,7 @@ test('actual requests whose Origin a rule allows get the headers, successes and 
 });
 
 test('a signed SDK request with an Origin header gets the headers on its success', async () => {
-  const client = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
+  const client = s3Client(bonsai.endpoint);
   let seen: Record<string, string> = {};
   client.middlewareStack.add(
     (next) => async (args) => {

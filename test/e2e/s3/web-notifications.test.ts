@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { rawFailure, startS3Bonsai } from '../../helpers/s3.ts';
 
 const BUCKET = 'w-notify-bucket';
 const QUEUE = `arn:aws:sqs:us-east-1:${TEST_ACCOUNT.accountId}:uploads`;
@@ -15,15 +16,7 @@ let bonsai: TestBonsai;
 let s3: S3.S3Client;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  s3 = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-  await s3.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
+  ({ bonsai, client: s3 } = await startS3Bonsai(BUCKET));
 });
 after(() => bonsai.stop());
 
@@ -36,14 +29,10 @@ interface S3Failure {
 
 /** The SDK's error with the extra <Error> fields it keeps as properties (ArgumentName, …). */
 async function refused(configuration: S3.NotificationConfiguration): Promise<S3Failure> {
-  try {
-    await s3.send(new S3.PutBucketNotificationConfigurationCommand({ Bucket: BUCKET, NotificationConfiguration: configuration }));
-  } catch (err) {
-    const e = err as Record<string, unknown> & { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    const fields = Object.fromEntries(Object.entries(e).filter(([name]) => name.startsWith('Argument')));
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, fields };
-  }
-  assert.fail('expected the configuration to be refused');
+  const { name, message, status, fields } = await rawFailure(
+    s3.send(new S3.PutBucketNotificationConfigurationCommand({ Bucket: BUCKET, NotificationConfiguration: configuration })),
+  );
+  return { name, message, status, fields: Object.fromEntries(Object.entries(fields).filter(([field]) => field.startsWith('Argument'))) };
 }
 
 test('an event S3 does not publish: InvalidArgument naming it', async () => {

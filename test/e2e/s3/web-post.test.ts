@@ -6,28 +6,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import * as S3 from '@aws-sdk/client-s3';
-import { IAMClient, CreateUserCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { failure } from '../../helpers/sdk-errors.ts';
+import { createUserKeys, ROOT_KEYS as ROOT, s3Client, startS3Bonsai } from '../../helpers/s3.ts';
 import { plainRequest } from './web-http.ts';
 
 const BUCKET = 'w-post-bucket';
-const ROOT = { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey };
 let bonsai: TestBonsai;
 let s3: S3.S3Client;
 let stranger: { accessKeyId: string; secretAccessKey: string };
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  s3 = new S3.S3Client({ endpoint: bonsai.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: ROOT });
-  await s3.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
+  ({ bonsai, client: s3 } = await startS3Bonsai(BUCKET));
   await s3.send(
     new S3.PutBucketCorsCommand({ Bucket: BUCKET, CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['https://app.example.com'], AllowedMethods: ['POST'] }] } }),
   );
-  const iam = new IAMClient({ endpoint: bonsai.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: ROOT });
-  await iam.send(new CreateUserCommand({ UserName: 'stranger' }));
-  const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'stranger' }));
-  stranger = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
+  stranger = await createUserKeys(bonsai.endpoint, 'stranger');
 });
 after(() => bonsai.stop());
 
@@ -283,7 +277,7 @@ test('the write is authorized as s3:PutObject with s3:authType "POST" for whoeve
     const object = await s3.send(new S3.HeadObjectCommand({ Bucket: BUCKET, Key: 'forms/by-stranger' }));
     assert.equal(object.ContentLength, 'file content'.length);
     // The same user's signed PutObject is REST-HEADER, which the condition does not allow.
-    const direct = new S3.S3Client({ endpoint: bonsai.endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: stranger });
+    const direct = s3Client(bonsai.endpoint, { credentials: stranger });
     const err = await failure(direct.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: 'forms/direct', Body: 'x' })));
     assert.deepEqual([err.name, err.status], ['AccessDenied', 403]);
   } finally {

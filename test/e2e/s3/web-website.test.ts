@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S3 from '@aws-sdk/client-s3';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import type { TestBonsai } from '../../helpers/bonsai.ts';
+import { startS3Bonsai } from '../../helpers/s3.ts';
 import { plainRequest, type PlainResponse } from './web-http.ts';
 
 const SITE = 'w-site';
@@ -41,16 +42,8 @@ async function put(bucket: string, key: string, body: string, extra: Partial<S3.
 }
 
 before(async () => {
-  bonsai = await startTestBonsai();
+  ({ bonsai, client: s3 } = await startS3Bonsai(SITE, GET_ONLY, PRIVATE, PLAIN, FORWARD));
   port = new URL(bonsai.endpoint).port;
-  s3 = new S3.S3Client({
-    endpoint: bonsai.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_ACCOUNT.accessKeyId, secretAccessKey: TEST_ACCOUNT.secretAccessKey },
-  });
-  for (const b of [SITE, GET_ONLY, PRIVATE, PLAIN, FORWARD]) await s3.send(new S3.CreateBucketCommand({ Bucket: b }));
   await makePublic(SITE, true);
   await makePublic(GET_ONLY, false);
   await s3.send(

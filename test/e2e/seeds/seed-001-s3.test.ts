@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { AWS_CLI_V2 } from '../../helpers/clients.ts';
-import { aws, cliErrorLine, createWorkspace, credentialsOf, removeWorkspace, runSeedScript, savedOutput, stdoutJson, type SeedCredentials, type SeedWorkspace } from './seed-runner.ts';
+import { aws, cliErrorLine, credentialsOf, endSeedSession, runSeedScript, startSeedSession, savedOutput, stdoutJson, type SeedCredentials, type SeedWorkspace } from './seed-runner.ts';
 
 const ACCOUNT = TEST_ACCOUNT.accountId;
 const SYDNEY = 'ap-southeast-2';
@@ -33,14 +33,10 @@ let engineer: SeedCredentials;
 let analyst: SeedCredentials;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  ws = createWorkspace(bonsai.endpoint);
+  ({ bonsai, ws } = await startSeedSession());
   writeFileSync(join(ws.outDir, 'survey.csv'), CSV);
 });
-after(async () => {
-  if (ws) removeWorkspace(ws);
-  await bonsai?.stop();
-});
+after(() => endSeedSession(bonsai, ws));
 
 function denied(user: string, action: string, resource?: string): string {
   const on = resource ? ` on resource: "${resource}"` : '';

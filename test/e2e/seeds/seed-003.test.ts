@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../helpers/bonsai.ts';
 import { AWS_CLI_V2 } from '../../helpers/clients.ts';
 import { runTool } from '../s3/tools/tools.ts';
-import { aws, cliErrorLine, createWorkspace, removeWorkspace, runSeedScript, savedOutput, stdoutJson, type SeedCredentials, type SeedWorkspace } from './seed-runner.ts';
+import { aws, cliErrorLine, endSeedSession, runSeedScript, startSeedSession, savedOutput, stdoutJson, type SeedCredentials, type SeedWorkspace } from './seed-runner.ts';
 
 const REGION = 'us-west-2';
 const BUCKET = 'employeebucket';
@@ -34,17 +34,13 @@ let ws: SeedWorkspace;
 let port: string;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  ws = createWorkspace(bonsai.endpoint);
+  ({ bonsai, ws } = await startSeedSession());
   port = new URL(bonsai.endpoint).port;
   writeFileSync(join(ws.outDir, 'photo-original.jpg'), photo('original'));
   writeFileSync(join(ws.outDir, 'photo-first.jpg'), photo('first version'));
   writeFileSync(join(ws.outDir, 'photo-second.jpg'), photo('second version, retaken'));
 });
-after(async () => {
-  if (ws) removeWorkspace(ws);
-  await bonsai?.stop();
-});
+after(() => endSeedSession(bonsai, ws));
 
 /**
  * The console's Object URL, https://<bucket>.s3.<region>.amazonaws.com/<key>, on Bonsai: the same

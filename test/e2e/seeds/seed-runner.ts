@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, tempDir } from '../../helpers/bonsai.ts';
+import { REPO_ROOT, startTestBonsai, tempDir, type TestBonsai } from '../../helpers/bonsai.ts';
 import { AWS_CLI_V2, cliEnv, type CliResult } from '../../helpers/clients.ts';
 
 const execFileAsync = promisify(execFile);
@@ -42,6 +42,18 @@ export function createWorkspace(endpoint: string, cli: string = AWS_CLI_V2): See
 /** Removes the workspace's outputs (secrets included) and its `aws` link. */
 export function removeWorkspace(ws: SeedWorkspace): void {
   rmSync(dirname(ws.outDir), { recursive: true, force: true });
+}
+
+/** Starts what a seed test file runs in: an in-process Bonsai and a workspace on it. */
+export async function startSeedSession(): Promise<{ bonsai: TestBonsai; ws: SeedWorkspace }> {
+  const bonsai = await startTestBonsai();
+  return { bonsai, ws: createWorkspace(bonsai.endpoint) };
+}
+
+/** Removes the workspace and stops the Bonsai; either is missing when the file's `before` failed. */
+export async function endSeedSession(bonsai: TestBonsai | undefined, ws: SeedWorkspace | undefined): Promise<void> {
+  if (ws) removeWorkspace(ws);
+  await bonsai?.stop();
 }
 
 function environment(ws: SeedWorkspace, as: SeedCredentials, region: string): NodeJS.ProcessEnv {

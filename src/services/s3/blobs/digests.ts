@@ -4,6 +4,9 @@
  * Small bodies are hashed on the main thread (a worker round trip would cost more than the
  * hashing). Once a body passes OFFLOAD_THRESHOLD_BYTES, or announces that it will, MD5 and the
  * SHA checksums move to the hashing worker (hash-worker.ts) so they run beside the encryption.
+ * "Passes" is strict: a body of exactly the threshold (a 1 MiB PUT) is hashed here, in place,
+ * instead of being copied into the worker's batch on its last chunk just to finish there. An
+ * announced size at or under the threshold keeps the body here unless it turns out longer.
  * CRC32 (zlib, several GB/s) and the table-driven CRC32C/CRC64NVME stay on the main thread.
  */
 import { createHash } from 'node:crypto';
@@ -30,7 +33,12 @@ export class PlaintextDigests {
     const unique = [...new Set(algorithms)];
     this.local = unique.filter((a) => !OFFLOADABLE.has(a)).map((a) => [a, createChecksumHasher(a)]);
     this.offloadable = ['md5', ...(unique.filter((a) => OFFLOADABLE.has(a)) as OffloadedAlgorithm[])];
-    if (expectedSize !== undefined && expectedSize >= OFFLOAD_THRESHOLD_BYTES) this.offloaded = new OffloadedHashes(this.offloadable);
+    if (expectedSize !== undefined && expectedSize > OFFLOAD_THRESHOLD_BYTES) this.offloaded = new OffloadedHashes(this.offloadable);
+  }
+
+  /** Whether MD5 and the SHA checksums went to the hashing worker (for tests and measurement). */
+  get usesWorker(): boolean {
+    return this.offloaded !== undefined;
   }
 
   update(chunk: Buffer): void {
@@ -42,7 +50,7 @@ export class PlaintextDigests {
     }
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    if (this.heldBytes >= OFFLOAD_THRESHOLD_BYTES) {
+    if (this.heldBytes > OFFLOAD_THRESHOLD_BYTES) {
       this.offloaded = new OffloadedHashes(this.offloadable);
       for (const held of this.held) this.offloaded.update(held);
       this.held = [];

@@ -4,6 +4,9 @@
  * last segment is checked first when the range stops short of it, so a file cut short is caught
  * even by a read of its first byte. Errors (a missing file, a wrong key, an altered file) error
  * the stream; the caller maps them.
+ *
+ * Small blobs skip the batching: an inline blob (inline.ts) is decrypted from its id, and a file
+ * of one segment is read whole in one call; both then follow the same checks in memory.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -11,6 +14,7 @@ import type { ByteRange } from './types.ts';
 import { BlobIntegrityError } from './errors.ts';
 import {
   assertKey,
+  DEFAULT_SEGMENT_BYTES,
   HEADER_BYTES,
   layoutOf,
   openSegment,
@@ -18,9 +22,11 @@ import {
   sealedLength,
   segmentContext,
   segmentOffset,
+  TAG_BYTES,
   type Layout,
   type SegmentContext,
 } from './format.ts';
+import { isInlineBlobId, unpackInlineBlob } from './inline.ts';
 import type { BlobPaths } from './paths.ts';
 
 /** Sealed bytes fetched per read call. */
@@ -68,8 +74,18 @@ async function* concatenatedPlaintext(
 /** The plaintext of one blob's range; undefined range = all of it. */
 async function* plaintextOf(paths: BlobPaths, piece: BlobPiece, key: Buffer, range?: ByteRange): AsyncGenerator<Buffer> {
   assertKey(key);
+  if (isInlineBlobId(piece.blobId)) {
+    const { id, sealed } = unpackInlineBlob(piece.blobId);
+    yield* plaintextOfSealed({ blobId: id, size: piece.size }, key, sealed, range);
+    return;
+  }
   const handle = await open(paths.file(piece.blobId), 'r');
   try {
+    const whole = await readIfSmall(handle, piece.size);
+    if (whole) {
+      yield* plaintextOfSealed(piece, key, whole, range);
+      return;
+    }
     const { ctx, layout } = await openBlobFile(handle, piece, key);
     const wanted = resolveRange(range, layout.size);
     if (wanted === undefined) {
@@ -81,13 +97,67 @@ async function* plaintextOf(paths: BlobPaths, piece: BlobPiece, key: Buffer, ran
     const last = Math.floor(wanted.end / layout.segmentBytes);
     if (last < layout.lastIndex) await checkSegment(handle, ctx, layout, layout.lastIndex);
     for await (const { index, plaintext } of readSegments(handle, ctx, layout, first, last)) {
-      const segmentStart = index * layout.segmentBytes;
-      const from = Math.max(wanted.start - segmentStart, 0);
-      const to = Math.min(wanted.end - segmentStart + 1, plaintext.length);
-      yield from === 0 && to === plaintext.length ? plaintext : plaintext.subarray(from, to);
+      yield slice(plaintext, index * layout.segmentBytes, wanted);
     }
   } finally {
     await handle.close();
+  }
+}
+
+/** The part of a segment's plaintext (which starts at `segmentStart` in the blob) that the range wants. */
+function slice(plaintext: Buffer, segmentStart: number, wanted: ByteRange): Buffer {
+  const from = Math.max(wanted.start - segmentStart, 0);
+  const to = Math.min(wanted.end - segmentStart + 1, plaintext.length);
+  return from === 0 && to === plaintext.length ? plaintext : plaintext.subarray(from, to);
+}
+
+/**
+ * A blob file of at most one segment, read whole with a single read call (no fstat, no separate
+ * header read): thread-pool round trips, not bytes, are what a small GET costs. The read asks for
+ * one byte more than such a file can hold; getting fewer means the whole file is in hand (a
+ * regular file reads short only at its end). Undefined for a larger file (or one that claims
+ * more), which the segment-wise path reads instead.
+ */
+async function readIfSmall(handle: FileHandle, recordedSize: number | undefined): Promise<Buffer | undefined> {
+  if (recordedSize !== undefined && recordedSize >= DEFAULT_SEGMENT_BYTES) return undefined;
+  // The file a blob of the recorded size has (new blobs use the default segment size), else the largest small one.
+  const expected = recordedSize !== undefined ? HEADER_BYTES + recordedSize + TAG_BYTES : SMALL_FILE_BYTES;
+  const probe = Buffer.allocUnsafe(expected + 1);
+  const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
+  return bytesRead < probe.length ? probe.subarray(0, bytesRead) : undefined;
+}
+
+/** The largest file of a one-segment blob: header, 64 KiB less a byte of ciphertext, tag. */
+const SMALL_FILE_BYTES = HEADER_BYTES + DEFAULT_SEGMENT_BYTES - 1 + TAG_BYTES;
+
+/**
+ * The plaintext of a range of a blob whose sealed bytes (header and segments, as in a file) are
+ * all in memory: an inline blob, or a small file read whole. The same checks as the file path.
+ */
+function* plaintextOfSealed(piece: BlobPiece, key: Buffer, sealed: Buffer, range?: ByteRange): Generator<Buffer> {
+  const header = sealed.subarray(0, HEADER_BYTES);
+  if (header.length < HEADER_BYTES) throw new BlobIntegrityError(piece.blobId, 'the file is truncated');
+  const layout = layoutOf(piece.blobId, sealed.length, parseHeader(piece.blobId, header));
+  checkRecordedSize(piece, layout);
+  const ctx = segmentContext(key, piece.blobId, header);
+  const segment = (index: number): Buffer => {
+    const start = segmentOffset(layout, index);
+    return openSegment(ctx, index, index === layout.lastIndex, sealed.subarray(start, start + sealedLength(layout, index)));
+  };
+  const wanted = resolveRange(range, layout.size);
+  if (wanted === undefined) {
+    segment(layout.lastIndex);
+    return;
+  }
+  const first = Math.floor(wanted.start / layout.segmentBytes);
+  const last = Math.floor(wanted.end / layout.segmentBytes);
+  if (last < layout.lastIndex) segment(layout.lastIndex);
+  for (let index = first; index <= last; index++) yield slice(segment(index), index * layout.segmentBytes, wanted);
+}
+
+function checkRecordedSize(piece: BlobPiece, layout: Layout): void {
+  if (piece.size !== undefined && piece.size !== layout.size) {
+    throw new BlobIntegrityError(piece.blobId, `it holds ${layout.size} bytes, not the ${piece.size} its object records`);
   }
 }
 
@@ -98,9 +168,7 @@ async function openBlobFile(handle: FileHandle, piece: BlobPiece, key: Buffer): 
   if (bytesRead < HEADER_BYTES) throw new BlobIntegrityError(piece.blobId, 'the file is truncated');
   const segmentBytes = parseHeader(piece.blobId, header);
   const layout = layoutOf(piece.blobId, fileBytes, segmentBytes);
-  if (piece.size !== undefined && piece.size !== layout.size) {
-    throw new BlobIntegrityError(piece.blobId, `it holds ${layout.size} bytes, not the ${piece.size} its object records`);
-  }
+  checkRecordedSize(piece, layout);
   return { ctx: segmentContext(key, piece.blobId, header), layout };
 }
 

@@ -19,7 +19,9 @@ export async function guardingErrors<T>(source: Readable, work: () => Promise<T>
   try {
     return await work();
   } finally {
-    source.off('error', ignore);
+    // A destroyed source emits its 'error' on a later tick, possibly after `work` has already
+    // rejected with that very error (a small body has nothing left to await): keep swallowing it.
+    if (!source.destroyed) source.off('error', ignore);
   }
 }
 

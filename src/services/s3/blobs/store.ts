@@ -1,5 +1,6 @@
 /**
  * The blob store over one directory (see paths.ts for the layout, format.ts for the file format).
+ * Small blobs are inline (inline.ts): they have no file, so list() never yields them.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore, BlobWriteOptions, ByteRange, WrittenBlob } from './types.ts';
 import { BLOB_ID_PATTERN } from './format.ts';
+import { isInlineBlobId } from './inline.ts';
 import { BlobPaths, TMP_DIR_NAME } from './paths.ts';
 import { readBlob, readBlobsConcatenated } from './reader.ts';
 import { writeBlob, type WriterTuning } from './writer.ts';
@@ -30,6 +32,8 @@ export function openBlobStore(dir: string, tuning: WriterTuning = {}): LocalBlob
     read: (blobId: string, key: Buffer, range?: ByteRange): Readable => readBlob(paths, blobId, key, range),
     readConcatenated: (blobs, key, range) => readBlobsConcatenated(paths, blobs, key, range),
     delete: async (blobId: string): Promise<void> => {
+      // An inline blob's bytes live in its id, in the row being deleted: nothing to remove here.
+      if (isInlineBlobId(blobId)) return;
       await rm(paths.file(blobId), { force: true });
     },
     list: () => listBlobIds(dir),

@@ -4,6 +4,11 @@
  * being written while the next is prepared, and the source left paused until the disk has taken
  * what came before. Memory stays a few MiB whatever the body's size. Only a complete, fsynced file
  * is renamed to its place (then its directory is fsynced); any failure removes the temporary file.
+ *
+ * A body that ends within INLINE_MAX_BYTES gets no file at all: its sealed bytes become its id
+ * (inline.ts), made durable by the store transaction that commits the id. Deciding that needs at
+ * most the limit and one chunk in memory; a body announced (proposedSize) larger goes straight
+ * to a file.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -13,6 +18,7 @@ import { PlaintextDigests } from './digests.ts';
 import { assertKey, DEFAULT_SEGMENT_BYTES, newBlobId, newHeader, sealSegment, segmentContext, type SegmentContext } from './format.ts';
 import { fsyncDirectory, FILE_MODE, type BlobPaths } from './paths.ts';
 import { guardingErrors, nextChunk } from './source-chunks.ts';
+import { INLINE_MAX_BYTES, sealInlineBlob } from './inline.ts';
 
 /** Bytes gathered before one writev: large enough that syscalls and fs threadpool hops are noise. */
 const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
@@ -25,7 +31,11 @@ const BACKGROUND_FLUSH_BYTES = 32 * 1024 * 1024;
 export interface WriterTuning {
   segmentBytes?: number;
   writeBatchBytes?: number;
+  /** Bodies up to this many bytes become inline blobs (inline.ts); null writes every body to a file. */
+  inlineMaxBytes?: number | null;
 }
+
+type Digested = Awaited<ReturnType<PlaintextDigests['result']>>;
 
 export function writeBlob(paths: BlobPaths, source: Readable, options: BlobWriteOptions, tuning: WriterTuning = {}): Promise<WrittenBlob> {
   return guardingErrors(source, () => writeGuarded(paths, source, options, tuning));
@@ -37,6 +47,68 @@ async function writeGuarded(paths: BlobPaths, source: Readable, options: BlobWri
   // A body announced over the limit is refused before anything touches the disk.
   if (maxBytes !== undefined && proposedSize !== undefined && proposedSize > maxBytes) throw entityTooLarge(proposedSize, maxBytes);
 
+  const body = new HashedBody(source, options);
+  try {
+    const inlineMax = tuning.inlineMaxBytes === undefined ? INLINE_MAX_BYTES : tuning.inlineMaxBytes;
+    let head: Buffer[] = [];
+    if (inlineMax !== null && (proposedSize === undefined || proposedSize <= inlineMax)) {
+      const gathered = await body.gather(inlineMax);
+      if (gathered.complete) {
+        const blobId = sealInlineBlob(options.key, gathered.chunks.length === 1 ? gathered.chunks[0]! : Buffer.concat(gathered.chunks));
+        return { blobId, ...(await body.digests.result()) };
+      }
+      head = gathered.chunks; // more than fits inline: on to a file, these bytes first
+    }
+    return await writeFile(paths, body, options.key, head, tuning);
+  } catch (err) {
+    body.digests.abort();
+    throw err;
+  }
+}
+
+/** The source's chunks, each counted against maxBytes and hashed as it is taken. */
+class HashedBody {
+  readonly digests: PlaintextDigests;
+  private readonly source: Readable;
+  private readonly maxBytes: number | undefined;
+  private readonly proposedSize: number | undefined;
+
+  constructor(source: Readable, options: BlobWriteOptions) {
+    this.source = source;
+    this.maxBytes = options.maxBytes;
+    this.proposedSize = options.proposedSize;
+    this.digests = new PlaintextDigests(options.checksumAlgorithms ?? [], options.proposedSize);
+  }
+
+  /** The next chunk, or null at the end; EntityTooLarge once the body passes maxBytes. */
+  async next(): Promise<Buffer | null> {
+    const chunk = await nextChunk(this.source);
+    if (chunk === null) return null;
+    if (this.maxBytes !== undefined && this.digests.size + chunk.length > this.maxBytes) {
+      throw entityTooLarge(this.proposedSize ?? this.digests.size + chunk.length, this.maxBytes);
+    }
+    this.digests.update(chunk);
+    return chunk;
+  }
+
+  /**
+   * Takes chunks (referenced, not copied) until the body ends within `limit` bytes (complete) or
+   * passes it (not complete: the caller goes on with next()). Only `limit` and a chunk are held.
+   */
+  async gather(limit: number): Promise<{ complete: boolean; chunks: Buffer[] }> {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for (let chunk = await this.next(); chunk !== null; chunk = await this.next()) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > limit) return { complete: false, chunks };
+    }
+    return { complete: true, chunks };
+  }
+}
+
+/** Seals the body (`head`, the chunks already taken, then the rest) into a new blob file. */
+async function writeFile(paths: BlobPaths, body: HashedBody, key: Buffer, head: Buffer[], tuning: WriterTuning): Promise<WrittenBlob> {
   const blobId = newBlobId();
   await paths.ensureTmpDir();
   const temporary = paths.temporaryFile(blobId);
@@ -45,25 +117,20 @@ async function writeGuarded(paths: BlobPaths, source: Readable, options: BlobWri
   try {
     const header = newHeader(tuning.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
     const file = new BatchedFileWriter(handle, tuning.writeBatchBytes ?? WRITE_BATCH_BYTES);
-    const sealer = new SegmentSealer(segmentContext(options.key, blobId, header));
-    const digests = new PlaintextDigests(options.checksumAlgorithms ?? [], proposedSize);
+    const sealer = new SegmentSealer(segmentContext(key, blobId, header));
     file.add([header]);
-    let result: Awaited<ReturnType<PlaintextDigests['result']>>;
+    let result: Digested;
     try {
-      for (let chunk = await nextChunk(source); chunk !== null; chunk = await nextChunk(source)) {
-        if (maxBytes !== undefined && digests.size + chunk.length > maxBytes) {
-          throw entityTooLarge(proposedSize ?? digests.size + chunk.length, maxBytes);
-        }
-        digests.update(chunk);
+      for (const chunk of head) file.add(sealer.push(chunk));
+      for (let chunk = await body.next(); chunk !== null; chunk = await body.next()) {
         file.add(sealer.push(chunk));
         await file.flushIfFull();
-        await digests.waitForRoom();
+        await body.digests.waitForRoom();
       }
       file.add(sealer.finish());
       await file.flushAll();
-      result = await digests.result();
+      result = await body.digests.result();
     } catch (err) {
-      digests.abort();
       await file.settle().catch(() => undefined);
       throw err;
     }

@@ -8,15 +8,13 @@ import type { S3Handlers } from '../../../generated/s3/handlers.ts';
 import type { CopyObjectRequest } from '../../../generated/s3/types.ts';
 import { requireBucket } from '../buckets/record.ts';
 import { invalidArgument, invalidRequest } from './errors.ts';
-import { lastModifiedNow } from './http-dates.ts';
 import { blobStoreOf, customerKeyFrom, encryptionOutput, keyForRead, keyForWrite } from './keys.ts';
 import { requireObjectVersion } from './lookup.ts';
-import { checkStorageClass, checkMetadata, contentHeadersOf, versionIdMember, writePrecondition } from './put.ts';
+import { checkStorageClass, checkMetadata, commitReceivedObject, contentHeadersOf, versionIdMember, writePrecondition } from './put.ts';
 import { checkReadableStorage, checkReadConditions, type ConditionNames } from './read.ts';
 import type { ObjectVersion } from './record.ts';
 import { parseTaggingHeader } from './tagging.ts';
 import { checksumMember, checksumRequestOf, receiveBody } from './upload.ts';
-import { commitObjectVersion } from './versions.ts';
 import { checkAclHeaders } from '../access/handlers.ts';
 import { storeObjectAcl } from '../access/object-acl.ts';
 import { expirationOutput } from '../lifecycle/expiration.ts';
@@ -124,32 +122,14 @@ export const copyHandlers: Pick<S3Handlers, 'CopyObject'> = {
     const { key, encryption } = await keyForWrite(ctx, bucket, customerKeyFrom(input));
     const received = await receiveBody(ctx, blobs, blobs.readConcatenated(sourceVersion.blobs, sourceKey), { key, checksum });
     const websiteRedirectLocation = input.WebsiteRedirectLocation ?? (replace ? undefined : sourceVersion.websiteRedirectLocation);
-    let version: ObjectVersion;
-    try {
-      version = await commitObjectVersion(
-        ctx,
-        bucket,
-        input.Key,
-        {
-          lastModified: lastModifiedNow(ctx.clock.now()),
-          ownerAccountId: ctx.accountId,
-          size: received.blob.size,
-          etag: received.blob.md5.toString('hex'),
-          storageClass,
-          blobs: [{ blobId: received.blob.blobId, size: received.blob.size }],
-          checksum: received.checksum,
-          encryption,
-          contentHeaders,
-          metadata,
-          ...(tags && tags.length ? { tags } : {}),
-          ...(websiteRedirectLocation !== undefined ? { websiteRedirectLocation } : {}),
-        },
-        { precondition: precondition ? (current) => precondition(current, input.Key) : undefined },
-      );
-    } catch (err) {
-      await blobs.delete(received.blob.blobId);
-      throw err;
-    }
+    const version = await commitReceivedObject(ctx, bucket, input.Key, received, precondition, {
+      storageClass,
+      encryption,
+      contentHeaders,
+      metadata,
+      ...(tags && tags.length ? { tags } : {}),
+      ...(websiteRedirectLocation !== undefined ? { websiteRedirectLocation } : {}),
+    });
     if (grants) await storeObjectAcl(ctx, version, grants);
     return {
       ...expirationOutput(bucket, version),

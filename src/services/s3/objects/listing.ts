@@ -3,7 +3,8 @@
  * request checks, markers and continuation tokens, URL encoding of keys, and the entry shapes.
  */
 import type { S3Handlers } from '../../../generated/s3/handlers.ts';
-import type { CommonPrefix, DeleteMarkerEntry, ObjectShape, ObjectVersion as ApiObjectVersion } from '../../../generated/s3/types.ts';
+import type { RequestContext } from '../../../core/context.ts';
+import type { CommonPrefix, DeleteMarkerEntry, EncodingType, ObjectShape, ObjectVersion as ApiObjectVersion, OptionalObjectAttributes } from '../../../generated/s3/types.ts';
 import { canonicalUserId } from '../access/acl.ts';
 import { requireBucket } from '../buckets/record.ts';
 import { invalidArgument } from './errors.ts';
@@ -106,31 +107,81 @@ function optional<T>(name: string, value: T | undefined): Record<string, T> {
   return value === undefined ? {} : { [name]: value };
 }
 
+// ---- what the three listings share ------------------------------------------------------------
+
+/** The request members every listing reads, and checks, the same way. */
+interface ListingInput {
+  Bucket: string;
+  Prefix?: string;
+  Delimiter?: string;
+  MaxKeys?: number;
+  EncodingType?: EncodingType;
+}
+
+interface ListingRequest {
+  bucketName: string;
+  /** The page size: MaxKeys capped at 1,000. */
+  maxKeys: number;
+  encode: (text: string) => string;
+  prefix: string;
+  /** An empty Delimiter is no delimiter. */
+  delimiter: string | undefined;
+}
+
+/** Resolves the bucket and checks MaxKeys and EncodingType, in the order S3 reports their errors. */
+async function listingRequest(ctx: RequestContext, input: ListingInput): Promise<ListingRequest> {
+  const bucket = await requireBucket(ctx, input.Bucket);
+  const maxKeys = pageSize(input.MaxKeys);
+  const encode = encoder(checkEncodingType(input.EncodingType));
+  return { bucketName: bucket.name, maxKeys, encode, prefix: input.Prefix ?? '', delimiter: input.Delimiter || undefined };
+}
+
+/** ListObjects' and ListObjectsV2's Contents: the scanned versions (never delete markers there). */
+function objectEntries(
+  entries: ScanEntry[],
+  encode: (s: string) => string,
+  withOwner: boolean,
+  optionalAttributes: OptionalObjectAttributes[] | undefined,
+  now: Date,
+): ObjectShape[] {
+  const withRestore = optionalAttributes?.includes('RestoreStatus') ?? false;
+  return entries.flatMap((e) => (e.kind === 'version' ? [objectEntry(e.version, encode, withOwner, withRestore, now)] : []));
+}
+
+/** The members every listing answers with: the request echoed (encoded) and the common prefixes. */
+function listingEcho(request: ListingRequest, input: ListingInput, entries: ScanEntry[]) {
+  const { encode, delimiter } = request;
+  const prefixes = prefixEntries(entries, encode);
+  return {
+    Name: request.bucketName,
+    Prefix: encode(request.prefix),
+    ...optional('Delimiter', delimiter === undefined ? undefined : encode(delimiter)),
+    MaxKeys: input.MaxKeys ?? MAX_KEYS_LIMIT,
+    ...(prefixes.length ? { CommonPrefixes: prefixes } : {}),
+    ...optional('EncodingType', input.EncodingType),
+  };
+}
+
+/** One page of the request's bucket, prefix and delimiter from `start`: current versions, or all. */
+function scanFor(ctx: RequestContext, request: ListingRequest, start: ScanStart | undefined, allVersions: boolean) {
+  const { bucketName: bucket, prefix, delimiter, maxKeys } = request;
+  return scanObjects(ctx.store, { bucket, prefix, delimiter, start, maxKeys, allVersions });
+}
+
 export const listingHandlers: Pick<S3Handlers, 'ListObjectsV2' | 'ListObjects' | 'ListObjectVersions'> = {
   async ListObjectsV2(input, ctx) {
-    const bucket = await requireBucket(ctx, input.Bucket);
-    const maxKeys = pageSize(input.MaxKeys);
-    const encode = encoder(checkEncodingType(input.EncodingType));
-    const prefix = input.Prefix ?? '';
-    const delimiter = input.Delimiter || undefined;
+    const request = await listingRequest(ctx, input);
+    const { encode } = request;
     let start: ScanStart | undefined;
     if (input.ContinuationToken) start = readContinuationToken(input.ContinuationToken);
     else if (input.StartAfter) start = { key: input.StartAfter, inclusive: false };
-    const page = await scanObjects(ctx.store, { bucket: bucket.name, prefix, delimiter, start, maxKeys, allVersions: false });
-    const withRestore = input.OptionalObjectAttributes?.includes('RestoreStatus') ?? false;
-    const now = ctx.clock.now();
-    const contents = page.entries.flatMap((e) => (e.kind === 'version' ? [objectEntry(e.version, encode, input.FetchOwner === true, withRestore, now)] : []));
-    const prefixes = prefixEntries(page.entries, encode);
+    const page = await scanFor(ctx, request, start, false);
+    const contents = objectEntries(page.entries, encode, input.FetchOwner === true, input.OptionalObjectAttributes, ctx.clock.now());
     const last = page.entries[page.entries.length - 1];
     return {
       IsTruncated: page.isTruncated,
       ...(contents.length ? { Contents: contents } : {}),
-      Name: bucket.name,
-      Prefix: encode(prefix),
-      ...optional('Delimiter', delimiter === undefined ? undefined : encode(delimiter)),
-      MaxKeys: input.MaxKeys ?? MAX_KEYS_LIMIT,
-      ...(prefixes.length ? { CommonPrefixes: prefixes } : {}),
-      ...optional('EncodingType', input.EncodingType),
+      ...listingEcho(request, input, page.entries),
       KeyCount: page.entries.length,
       ...optional('ContinuationToken', input.ContinuationToken),
       ...optional('NextContinuationToken', page.isTruncated && last ? continuationToken(last) : undefined),
@@ -139,17 +190,11 @@ export const listingHandlers: Pick<S3Handlers, 'ListObjectsV2' | 'ListObjects' |
   },
 
   async ListObjects(input, ctx) {
-    const bucket = await requireBucket(ctx, input.Bucket);
-    const maxKeys = pageSize(input.MaxKeys);
-    const encode = encoder(checkEncodingType(input.EncodingType));
-    const prefix = input.Prefix ?? '';
-    const delimiter = input.Delimiter || undefined;
+    const request = await listingRequest(ctx, input);
+    const { encode, delimiter } = request;
     const start = input.Marker ? startAfter(input.Marker, delimiter) : undefined;
-    const page = await scanObjects(ctx.store, { bucket: bucket.name, prefix, delimiter, start, maxKeys, allVersions: false });
-    const withRestore = input.OptionalObjectAttributes?.includes('RestoreStatus') ?? false;
-    const now = ctx.clock.now();
-    const contents = page.entries.flatMap((e) => (e.kind === 'version' ? [objectEntry(e.version, encode, true, withRestore, now)] : []));
-    const prefixes = prefixEntries(page.entries, encode);
+    const page = await scanFor(ctx, request, start, false);
+    const contents = objectEntries(page.entries, encode, true, input.OptionalObjectAttributes, ctx.clock.now());
     const last = page.entries[page.entries.length - 1];
     // NextMarker only with a delimiter; without one, clients continue from the last key.
     const nextMarker = page.isTruncated && delimiter !== undefined && last ? (last.kind === 'prefix' ? last.prefix : last.version.key) : undefined;
@@ -158,21 +203,13 @@ export const listingHandlers: Pick<S3Handlers, 'ListObjectsV2' | 'ListObjects' |
       Marker: encode(input.Marker ?? ''),
       ...optional('NextMarker', nextMarker === undefined ? undefined : encode(nextMarker)),
       ...(contents.length ? { Contents: contents } : {}),
-      Name: bucket.name,
-      Prefix: encode(prefix),
-      ...optional('Delimiter', delimiter === undefined ? undefined : encode(delimiter)),
-      MaxKeys: input.MaxKeys ?? MAX_KEYS_LIMIT,
-      ...(prefixes.length ? { CommonPrefixes: prefixes } : {}),
-      ...optional('EncodingType', input.EncodingType),
+      ...listingEcho(request, input, page.entries),
     };
   },
 
   async ListObjectVersions(input, ctx) {
-    const bucket = await requireBucket(ctx, input.Bucket);
-    const maxKeys = pageSize(input.MaxKeys);
-    const encode = encoder(checkEncodingType(input.EncodingType));
-    const prefix = input.Prefix ?? '';
-    const delimiter = input.Delimiter || undefined;
+    const request = await listingRequest(ctx, input);
+    const { encode, delimiter } = request;
     let start: ScanStart | undefined;
     if (input.VersionIdMarker && !input.KeyMarker) {
       throw invalidArgument('A version-id marker cannot be specified without a key marker.', 'version-id-marker', input.VersionIdMarker);
@@ -181,11 +218,11 @@ export const listingHandlers: Pick<S3Handlers, 'ListObjectsV2' | 'ListObjects' |
       start = startAfter(input.KeyMarker, delimiter);
       if (input.VersionIdMarker) {
         checkVersionId(input.VersionIdMarker);
-        const marker = await versionRowById(ctx.store, bucket.name, input.KeyMarker, input.VersionIdMarker);
+        const marker = await versionRowById(ctx.store, request.bucketName, input.KeyMarker, input.VersionIdMarker);
         if (marker) start = { key: input.KeyMarker, inclusive: false, afterSeq: marker.seq };
       }
     }
-    const page = await scanObjects(ctx.store, { bucket: bucket.name, prefix, delimiter, start, maxKeys, allVersions: true });
+    const page = await scanFor(ctx, request, start, true);
     const versions: ApiObjectVersion[] = [];
     const markers: DeleteMarkerEntry[] = [];
     for (const e of page.entries) {
@@ -208,7 +245,6 @@ export const listingHandlers: Pick<S3Handlers, 'ListObjectsV2' | 'ListObjects' |
         });
       }
     }
-    const prefixes = prefixEntries(page.entries, encode);
     const last = page.entries[page.entries.length - 1];
     const next = page.isTruncated && last
       ? last.kind === 'prefix'
@@ -222,12 +258,7 @@ export const listingHandlers: Pick<S3Handlers, 'ListObjectsV2' | 'ListObjects' |
       ...next,
       ...(versions.length ? { Versions: versions } : {}),
       ...(markers.length ? { DeleteMarkers: markers } : {}),
-      Name: bucket.name,
-      Prefix: encode(prefix),
-      ...optional('Delimiter', delimiter === undefined ? undefined : encode(delimiter)),
-      MaxKeys: input.MaxKeys ?? MAX_KEYS_LIMIT,
-      ...(prefixes.length ? { CommonPrefixes: prefixes } : {}),
-      ...optional('EncodingType', input.EncodingType),
+      ...listingEcho(request, input, page.entries),
     };
   },
 };

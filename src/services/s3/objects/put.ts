@@ -8,14 +8,14 @@ import type { RequestContext } from '../../../core/context.ts';
 import { AwsError } from '../../../core/errors.ts';
 import type { S3Handlers } from '../../../generated/s3/handlers.ts';
 import type { PutObjectRequest } from '../../../generated/s3/types.ts';
-import { requireBucket } from '../buckets/record.ts';
+import { requireBucket, type BucketRecord } from '../buckets/record.ts';
 import { entityTooLarge, MAX_METADATA_BYTES, MAX_OBJECT_SIZE, metadataTooLarge, missingContentLength, noSuchKey, preconditionFailed } from './errors.ts';
 import { lastModifiedNow } from './http-dates.ts';
 import { blobStoreOf, customerKeyFrom, encryptionOutput, keyForWrite } from './keys.ts';
 import type { ObjectVersion } from './record.ts';
 import { parseTaggingHeader } from './tagging.ts';
-import { bodyStreamOf, checksumOutput, checksumRequestOf, contentMd5Of, declaredLength, receiveBody } from './upload.ts';
-import { commitObjectVersion, loadObjectVersion } from './versions.ts';
+import { bodyStreamOf, checksumOutput, checksumRequestOf, contentMd5Of, declaredLength, receiveBody, type ReceivedBody } from './upload.ts';
+import { commitObjectVersion, loadObjectVersion, type VersionFields } from './versions.ts';
 import { expirationOutput } from '../lifecycle/expiration.ts';
 import { checkAclHeaders } from '../access/handlers.ts';
 import { storeObjectAcl } from '../access/object-acl.ts';
@@ -100,6 +100,44 @@ export function versionIdMember(version: ObjectVersion, bucketVersioned: boolean
   return bucketVersioned ? { VersionId: version.versionId } : {};
 }
 
+/** What a new version takes from the blob receiveBody wrote; the caller gives the rest. */
+type ReceivedFields = 'lastModified' | 'ownerAccountId' | 'size' | 'etag' | 'blobs' | 'checksum';
+
+/**
+ * Commits a received blob as the key's new version (PutObject, CopyObject). When the commit
+ * fails (a precondition lost to a racing writer, …) the blob is deleted, so no bytes stay behind.
+ */
+export async function commitReceivedObject(
+  ctx: RequestContext,
+  bucket: BucketRecord,
+  key: string,
+  received: ReceivedBody,
+  precondition: WritePrecondition | undefined,
+  fields: Omit<VersionFields, ReceivedFields>,
+): Promise<ObjectVersion> {
+  const { blob } = received;
+  try {
+    return await commitObjectVersion(
+      ctx,
+      bucket,
+      key,
+      {
+        lastModified: lastModifiedNow(ctx.clock.now()),
+        ownerAccountId: ctx.accountId,
+        size: blob.size,
+        etag: blob.md5.toString('hex'),
+        blobs: [{ blobId: blob.blobId, size: blob.size }],
+        checksum: received.checksum,
+        ...fields,
+      },
+      { precondition: precondition ? (current) => precondition(current, key) : undefined },
+    );
+  } catch (err) {
+    await blobStoreOf(ctx).delete(blob.blobId);
+    throw err;
+  }
+}
+
 export const putHandlers: Pick<S3Handlers, 'PutObject'> = {
   async PutObject(input, ctx) {
     const bucket = await requireBucket(ctx, input.Bucket);
@@ -119,30 +157,16 @@ export const putHandlers: Pick<S3Handlers, 'PutObject'> = {
     }
 
     const { key, encryption } = await keyForWrite(ctx, bucket, customer);
-    const received = await receiveBody(ctx, blobStoreOf(ctx), bodyStreamOf(input.Body), { key, checksum, contentMd5 });
-    const fields = {
-      lastModified: lastModifiedNow(ctx.clock.now()),
-      ownerAccountId: ctx.accountId,
-      size: received.blob.size,
-      etag: received.blob.md5.toString('hex'),
+    const proposedSize = declaredLength(ctx.request.headers);
+    const received = await receiveBody(ctx, blobStoreOf(ctx), bodyStreamOf(input.Body), { key, checksum, contentMd5, proposedSize });
+    const version = await commitReceivedObject(ctx, bucket, input.Key, received, precondition, {
       storageClass,
-      blobs: [{ blobId: received.blob.blobId, size: received.blob.size }],
-      checksum: received.checksum,
       encryption,
       contentHeaders: contentHeadersOf(input),
       metadata,
       ...(tags && tags.length ? { tags } : {}),
       ...(input.WebsiteRedirectLocation !== undefined ? { websiteRedirectLocation: input.WebsiteRedirectLocation } : {}),
-    };
-    let version: ObjectVersion;
-    try {
-      version = await commitObjectVersion(ctx, bucket, input.Key, fields, {
-        precondition: precondition ? (current) => precondition(current, input.Key) : undefined,
-      });
-    } catch (err) {
-      await blobStoreOf(ctx).delete(received.blob.blobId);
-      throw err;
-    }
+    });
     if (grants) await storeObjectAcl(ctx, version, grants);
     return {
       ...expirationOutput(bucket, version),

@@ -96,10 +96,11 @@ export async function receiveBody(
   ctx: RequestContext,
   blobs: BlobStore,
   body: Readable,
-  options: { key: Buffer; checksum: ChecksumRequest; contentMd5?: Buffer },
+  options: { key: Buffer; checksum: ChecksumRequest; contentMd5?: Buffer; proposedSize?: number },
 ): Promise<ReceivedBody> {
   const hasher = hasherAlgorithm(options.checksum.algorithm);
-  const blob = await blobs.write(body, { key: options.key, checksumAlgorithms: [hasher], maxBytes: MAX_OBJECT_SIZE });
+  // The announced size lets the blob store choose up front: inline blob, file, hashing worker.
+  const blob = await blobs.write(body, { key: options.key, checksumAlgorithms: [hasher], maxBytes: MAX_OBJECT_SIZE, proposedSize: options.proposedSize });
   const value = blob.checksums[hasher]!.toString('base64');
   try {
     if (options.contentMd5 && !options.contentMd5.equals(blob.md5)) throw badDigestMd5();

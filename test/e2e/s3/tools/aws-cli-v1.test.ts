@@ -3,9 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { startTestBonsai, type TestBonsai } from '../../../helpers/bonsai.ts';
+import type { TestBonsai } from '../../../helpers/bonsai.ts';
 import { awsCliV1Path } from '../../../helpers/clients.ts';
-import { lines, lsObjectLine, lsPrefixLine, LS_DATE, matchLines, runTool, succeeded, workdir, type Workdir } from './tools.ts';
+import { lines, lsObjectLine, lsPrefixLine, LS_DATE, matchLines, runTool, succeeded, startToolSession, endToolSession, type Workdir } from './tools.ts';
 
 const BUCKET = 'tools-cli-v1';
 
@@ -14,13 +14,9 @@ let dir: Workdir;
 let cliV1: string;
 
 before(async () => {
-  [bonsai, cliV1] = await Promise.all([startTestBonsai(), awsCliV1Path()]);
-  dir = workdir('bonsai-cli-v1-');
+  [{ bonsai, dir }, cliV1] = await Promise.all([startToolSession('bonsai-cli-v1-'), awsCliV1Path()]);
 });
-after(async () => {
-  dir?.remove();
-  await bonsai?.stop();
-});
+after(() => endToolSession(bonsai, dir));
 
 function aws(...args: string[]) {
   return runTool(cliV1, [...args, '--endpoint-url', bonsai.endpoint], { cwd: dir.root });

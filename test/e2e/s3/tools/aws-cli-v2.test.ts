@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, readSync, closeSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../../helpers/bonsai.ts';
+import { existsSync, openSync, readSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { TEST_ACCOUNT, type TestBonsai } from '../../../helpers/bonsai.ts';
 import { AWS_CLI_V2 } from '../../../helpers/clients.ts';
-import { lines, lsObjectLine, lsPrefixLine, LS_DATE, matchLines, md5Hex, runTool, sha256OfFile, succeeded, workdir, writeRandomFile, type Workdir } from './tools.ts';
+import { lines, lsObjectLine, lsPrefixLine, LS_DATE, matchLines, md5Hex, runTool, sha256OfFile, succeeded, writeRandomFile, startToolSession, endToolSession, type Workdir } from './tools.ts';
 
 const missingCli = !existsSync(AWS_CLI_V2) && 'AWS CLI v2 is not installed';
 const BUCKET = 'tools-cli-v2';
@@ -22,13 +22,9 @@ let bonsai: TestBonsai;
 let dir: Workdir;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  dir = workdir('bonsai-cli-v2-');
+  ({ bonsai, dir } = await startToolSession('bonsai-cli-v2-'));
 });
-after(async () => {
-  dir?.remove();
-  await bonsai?.stop();
-});
+after(() => endToolSession(bonsai, dir));
 
 function aws(...args: string[]) {
   return runTool(AWS_CLI_V2, [...args, '--endpoint-url', bonsai.endpoint], { cwd: dir.root });
@@ -117,7 +113,7 @@ test('s3 sync of a nested tree, then of a change, then with --delete', { skip: m
     `upload: site/img/icons/logo.svg to s3://${BUCKET}/site/img/icons/logo.svg`,
     `upload: site/index.html to s3://${BUCKET}/site/index.html`,
   ]);
-  appendFileSync(dir.path('site/index.html'), '<p>more</p>\n'); // a different size: sync uploads it
+  dir.write('site/index.html', '<h1>home</h1>\n<p>more</p>\n'); // a different size: sync uploads it
   rmSync(dir.path('site/img'), { recursive: true });
   const change = await aws('s3', 'sync', 'site', `s3://${BUCKET}/site`, '--no-progress');
   assert.deepEqual(change, { code: 0, stdout: `upload: site/index.html to s3://${BUCKET}/site/index.html\n`, stderr: '' });

@@ -5,9 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startTestBonsai, type TestBonsai } from '../../../helpers/bonsai.ts';
+import type { TestBonsai } from '../../../helpers/bonsai.ts';
 import { runPython } from '../../../helpers/clients.ts';
-import { md5Hex, runTool, sha256OfFile, succeeded, workdir, writeRandomFile, type Workdir } from './tools.ts';
+import { md5Hex, runTool, sha256OfFile, succeeded, writeRandomFile, startToolSession, endToolSession, type Workdir } from './tools.ts';
 
 const BUCKET = 'tools-boto3';
 const MiB = 1024 * 1024;
@@ -16,13 +16,9 @@ let bonsai: TestBonsai;
 let dir: Workdir;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  dir = workdir('bonsai-boto3-');
+  ({ bonsai, dir } = await startToolSession('bonsai-boto3-'));
 });
-after(async () => {
-  dir?.remove();
-  await bonsai?.stop();
-});
+after(() => endToolSession(bonsai, dir));
 
 /** Runs a Python snippet with `s3` (a boto3 client on Bonsai, SigV4 everywhere) and prints its JSON result. */
 async function python<T = any>(body: string, args: Record<string, unknown> = {}): Promise<T> {

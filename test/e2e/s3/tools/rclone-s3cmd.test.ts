@@ -8,8 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { startTestBonsai, TEST_ACCOUNT, type TestBonsai } from '../../../helpers/bonsai.ts';
-import { lines, matchLines, runTool, succeeded, workdir, type Workdir } from './tools.ts';
+import { TEST_ACCOUNT, type TestBonsai } from '../../../helpers/bonsai.ts';
+import { lines, matchLines, runTool, succeeded, startToolSession, endToolSession, type Workdir } from './tools.ts';
 
 const RCLONE = '/usr/bin/rclone';
 const S3CMD = '/usr/bin/s3cmd';
@@ -20,13 +20,9 @@ let bonsai: TestBonsai;
 let dir: Workdir;
 
 before(async () => {
-  bonsai = await startTestBonsai();
-  dir = workdir('bonsai-rclone-s3cmd-');
+  ({ bonsai, dir } = await startToolSession('bonsai-rclone-s3cmd-'));
 });
-after(async () => {
-  dir?.remove();
-  await bonsai?.stop();
-});
+after(() => endToolSession(bonsai, dir));
 
 function rclone(...args: string[]) {
   return runTool(RCLONE, ['--contimeout', '10s', '--timeout', '20s', '--retries', '1', '--low-level-retries', '1', ...args], {

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { tempDir } from '../../../helpers/bonsai.ts';
+import { startTestBonsai, tempDir, type TestBonsai } from '../../../helpers/bonsai.ts';
 import { cliEnv, type CliResult } from '../../../helpers/clients.ts';
 
 /**
@@ -64,6 +64,18 @@ export function workdir(prefix: string): Workdir {
     },
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** Starts what each tool test file runs in: an in-process Bonsai and a working folder whose name starts with `prefix`. */
+export async function startToolSession(prefix: string): Promise<{ bonsai: TestBonsai; dir: Workdir }> {
+  const bonsai = await startTestBonsai();
+  return { bonsai, dir: workdir(prefix) };
+}
+
+/** Removes the working folder and stops the Bonsai; either is missing when the file's `before` failed. */
+export async function endToolSession(bonsai: TestBonsai | undefined, dir: Workdir | undefined): Promise<void> {
+  dir?.remove();
+  await bonsai?.stop();
 }
 
 /** Writes `size` random bytes to `file` in 1 MiB pieces and returns their SHA-256 (hex). */

@@ -7,14 +7,20 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after } from 'node:test';
 import { openBlobStore, type LocalBlobStore } from '../../../../src/services/s3/blobs/index.ts';
+import type { WriterTuning } from '../../../../src/services/s3/blobs/writer.ts';
 
 export const SEGMENT = 64 * 1024;
 
-export function tempStore(): { store: LocalBlobStore; dir: string } {
+/**
+ * A throw-away store. By default every blob is a file, whatever its size, since most tests here
+ * are about the file format; inline.test.ts passes `{}` for the production behaviour (small
+ * bodies inline).
+ */
+export function tempStore(tuning: WriterTuning = { inlineMaxBytes: null }): { store: LocalBlobStore; dir: string } {
   const root = mkdtempSync(join(tmpdir(), 'bonsai-blobs-'));
   after(() => rmSync(root, { recursive: true, force: true }));
   const dir = join(root, 's3', 'blobs');
-  return { store: openBlobStore(dir), dir };
+  return { store: openBlobStore(dir, tuning), dir };
 }
 
 export function newKey(): Buffer {

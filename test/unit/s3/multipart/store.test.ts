@@ -24,7 +24,8 @@ function upload(bucket: string, key: string, uploadId: string, initiated: string
 }
 
 async function partWithBlob(dataDir: string, partNumber: number, text: string): Promise<PartRecord> {
-  const blob = await blobStoreFor(dataDir).write(Readable.from([Buffer.from(text)]), { key: Buffer.alloc(32, 7) });
+  // Over 4 KiB, so the blob is a file (smaller bodies are inline blobs, with no file to see go).
+  const blob = await blobStoreFor(dataDir).write(Readable.from([Buffer.from(text.padEnd(5000, '.'))]), { key: Buffer.alloc(32, 7) });
   return { partNumber, blobId: blob.blobId, size: blob.size, md5: blob.md5.toString('hex'), crc64nvme: 'AAAAAAAAAAA=', lastModified: '2026-01-01T00:00:00.000Z' };
 }
 
