@@ -26,8 +26,9 @@ Platform-wide differences from AWS:
   STS session is authorized with AWS's policy evaluation logic; the root user may do everything.
 - SigV4 clock skew and presigned-URL expiry use the wall clock; every other time-dependent
   behaviour follows Bonsai's movable clock (\`bonsai clock advance\`).
-- Request bodies are buffered in memory up to 64 MiB (S3 streaming uploads arrive with the S3 issue);
-  larger requests are refused with HTTP 413.
+- Request bodies are buffered in memory up to 64 MiB, and larger requests are refused with HTTP 413,
+  except S3 object uploads (PutObject, UploadPart), which stream to disk up to S3's 5 GiB limit.
+  Bonsai serves plain HTTP on 127.0.0.1, so aws:SecureTransport is false.
 - CloudWatch's smithy-rpc-v2-cbor protocol is not served (its json and query protocols are routed).
 `;
 
