@@ -1,8 +1,10 @@
 /**
  * Amazon S3 (rest-xml). Built from parts, each in its own folder (part.ts there says what it
- * holds): buckets and their configurations, objects and versions, multipart uploads, and access
- * (bucket policies, Block Public Access, ownership, ACLs, the authorization table). Object bytes
- * stream to encrypted files (blobs/); metadata lives in the store.
+ * holds): buckets and their configurations, objects and versions, multipart uploads, access
+ * (bucket policies, Block Public Access, ownership, ACLs, the authorization table), lifecycle
+ * (RestoreObject and the sweeper that executes lifecycle rules) and web (CORS preflight, the
+ * website endpoint, browser POST uploads). Object bytes stream to encrypted blobs (blobs/; small
+ * ones ride inside their metadata row); metadata lives in the store.
  */
 import type { S3Handlers } from '../../generated/s3/handlers.ts';
 import type { Migration } from '../../store/types.ts';
