@@ -1,6 +1,6 @@
 /**
- * GetObject and HeadObject. The body streams from the blob store (decrypted as it is read), never
- * buffered. A Content-Range in the response makes it a 206 (see finalizeObjectResponse).
+ * GetObject and HeadObject. The body streams from the blob store (decrypted as it is read); only
+ * bodies up to 64 KiB are read whole first. A Content-Range in the response makes it a 206 (see finalizeObjectResponse).
  */
 import type { RequestContext } from '../../../core/context.ts';
 import type { RawResponse } from '../../../core/http.ts';
@@ -14,6 +14,9 @@ import { requireObjectVersion } from './lookup.ts';
 import { applyOverrides, checkReadableStorage, checkReadConditions, describeVersion, partRange, resolveRange } from './read.ts';
 import type { ObjectVersion } from './record.ts';
 import { expirationOutput } from '../lifecycle/expiration.ts';
+
+/** Bodies up to this size are read whole before answering (see GetObject). */
+const BUFFERED_BODY_MAX_BYTES = 64 * 1024;
 
 interface PreparedRead {
   bucket: BucketRecord;
@@ -54,9 +57,13 @@ function lengthAndRange(read: PreparedRead): { ContentLength: number; ContentRan
 export const getHandlers: Pick<S3Handlers, 'GetObject' | 'HeadObject'> = {
   async GetObject(input, ctx) {
     const read = await prepareRead(ctx, input, 'GET');
-    const body = blobStoreOf(ctx).readConcatenated(read.version.blobs, read.key, read.range);
-    // The codec passes a Readable payload through to the socket; the generated type predates streaming.
-    return { ...read.headers, ...expirationOutput(read.bucket, read.version), ...lengthAndRange(read), Body: body as unknown as Buffer };
+    const length = lengthAndRange(read);
+    const stream = blobStoreOf(ctx).readConcatenated(read.version.blobs, read.key, read.range);
+    // A small body is answered as one buffer, so headers and body leave in one write instead of a
+    // pipe's several (and a damaged blob fails the request cleanly rather than mid-body). Larger
+    // ones stream: the codec passes a Readable payload through to the socket.
+    const body = length.ContentLength <= BUFFERED_BODY_MAX_BYTES ? Buffer.concat(await stream.toArray()) : stream;
+    return { ...read.headers, ...expirationOutput(read.bucket, read.version), ...length, Body: body };
   },
 
   async HeadObject(input, ctx) {
