@@ -56,11 +56,34 @@ export async function verifySigV4(req: RawRequest, opts: VerifyOptions): Promise
   const authorization = req.headers['authorization'];
   // The query is split once, here, and the pairs serve both presign detection and the canonical query.
   const pairs = splitRawQuery(req.query);
+  if (opts.s3 && isSignatureVersion2(authorization, pairs)) throw signatureVersion2NotSupported();
   if (authorization !== undefined && authorization.trim() !== '') {
     return verifySigned(req, opts, parseAuthorizationHeader(authorization), pairs, authorization);
   }
   if (isPresignedQuery(pairs)) return verifySigned(req, opts, parsePresignedQuery(pairs), pairs, undefined);
   return { kind: 'anonymous', ...decodeBodyWithoutVerifying(req, opts.streamErrors) };
+}
+
+/**
+ * S3's Signature Version 2: an `Authorization: AWS AKID:signature` header, or a URL presigned with
+ * AWSAccessKeyId, Signature and Expires (what boto3's generate_presigned_url makes unless told
+ * `signature_version="s3v4"`). Without this check such a URL would pass as anonymous and fail with
+ * a puzzling AccessDenied.
+ */
+function isSignatureVersion2(authorization: string | undefined, pairs: RawQueryPair[]): boolean {
+  if (authorization !== undefined && authorization.startsWith('AWS ')) return true;
+  let accessKey = false;
+  let signature = false;
+  for (const p of pairs) {
+    if (p.name === 'AWSAccessKeyId') accessKey = true;
+    else if (p.name === 'Signature') signature = true;
+  }
+  return accessKey && signature;
+}
+
+/** S3 buckets created since June 2020, and every region opened since 2014, take SigV4 only. */
+function signatureVersion2NotSupported(): AwsError {
+  return new AwsError('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', { status: 400 });
 }
 
 /** What the checks before the key lookup establish about the request. */

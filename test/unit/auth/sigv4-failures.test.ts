@@ -89,10 +89,21 @@ test('unsupported algorithm', async () => {
   const f = await failureOf(verifySigV4(headerRequest(header), options(KEYS, NOW, false)));
   assert.equal(f.reason, 'unsupported-algorithm');
   assert.equal(f.detail.message, "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512' (only AWS4-HMAC-SHA256 for now). ");
-  // S3 judges the type first: a SigV2 header is unsupported, not incomplete.
-  const s3 = await failureOf(verifySigV4(headerRequest('AWS AKIAFAILURES000001:c2lnbmF0dXJl'), options(KEYS, NOW, true)));
+  // S3 judges the type first: an authorization type it does not know is unsupported, not incomplete.
+  const s3 = await failureOf(verifySigV4(headerRequest('Bearer c2lnbmF0dXJl'), options(KEYS, NOW, true)));
   assert.equal(s3.reason, 'unsupported-algorithm');
-  assert.equal(s3.detail.authorization, 'AWS AKIAFAILURES000001:c2lnbmF0dXJl');
+  assert.equal(s3.detail.authorization, 'Bearer c2lnbmF0dXJl');
+});
+
+test("S3's Signature Version 2, as a header or a presigned URL: InvalidRequest naming AWS4-HMAC-SHA256", async () => {
+  const expected = { code: 'InvalidRequest', status: 400, message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.' };
+  const header = await verifySigV4(headerRequest('AWS AKIAFAILURES000001:c2lnbmF0dXJl'), options(KEYS, NOW, true)).catch((err: AwsError) => err);
+  assert.ok(header instanceof AwsError);
+  assert.deepEqual({ code: header.code, status: header.status, message: header.message }, expected);
+  const presigned = { ...headerRequest(''), headers: { host: 'example.amazonaws.com' }, query: 'AWSAccessKeyId=AKIAFAILURES000001&Expires=1700000000&Signature=c2lnbmF0dXJl' };
+  const url = await verifySigV4(presigned, options(KEYS, NOW, true)).catch((err: AwsError) => err);
+  assert.ok(url instanceof AwsError);
+  assert.deepEqual({ code: url.code, status: url.status, message: url.message }, expected);
 });
 
 test('a credential without 5 parts is incomplete-signature', async () => {

@@ -14,6 +14,7 @@ export const accessPart: S3Part = {
   handlers: accessHandlers,
   notes: [
     'Canonical user ids are derived from the account id (64 hex digits, stable); grants by email address are refused with InvalidArgument.',
+    'Signature Version 4 only, as for S3 buckets created since June 2020: a SigV2 Authorization header or presigned URL (AWSAccessKeyId/Signature/Expires, boto3\'s generate_presigned_url without signature_version="s3v4") is refused with 400 InvalidRequest "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."',
   ],
   operationNotes: {
     PutBucketPolicy:
