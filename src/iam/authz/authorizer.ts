@@ -120,7 +120,8 @@ export function createIamAuthorizer(deps: IamAuthorizerDeps): IamAuthorizer {
         const { allowed, message } = await decide(request, target);
         if (!allowed) {
           request.ctx.log.debug({ action: target.action, resource: target.resource, principal: request.ctx.principal.arn }, 'access denied');
-          throw accessDeniedError(request.service.authFamily, message);
+          // EC2's encoded message shows the caller's unique id and the request's own condition keys.
+          throw accessDeniedError(request.service.authFamily, message, { principalId: request.ctx.principal.userId, context: target.context });
         }
       }
     },

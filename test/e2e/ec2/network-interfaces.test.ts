@@ -188,7 +188,7 @@ test('network interfaces: primary interfaces, create, attach, modify, detach, de
 
 test('a denied RunInstances carries an encoded authorization message that STS decodes', async () => {
   const iam = new IAM.IAMClient({ endpoint: bonsai.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: ROOT });
-  await iam.send(new IAM.CreateUserCommand({ UserName: 'launcher' }));
+  const { User } = await iam.send(new IAM.CreateUserCommand({ UserName: 'launcher' }));
   const { AccessKey } = await iam.send(new IAM.CreateAccessKeyCommand({ UserName: 'launcher' }));
   const keys = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
   const imageId = await amazonLinux2(ec2());
@@ -211,11 +211,20 @@ test('a denied RunInstances carries an encoded authorization message that STS de
     matchedStatements: { items: [] },
     failures: { items: [] },
     context: {
-      principal: { name: 'launcher', arn: `arn:aws:iam::${ACCOUNT}:user/launcher` },
+      principal: { id: User!.UserId, name: 'launcher', arn: `arn:aws:iam::${ACCOUNT}:user/launcher` },
       action: 'ec2:RunInstances',
       resource,
       conditions: {
-        items: [item('aws:Region', REGION), item('aws:Service', 'ec2'), item('aws:Resource', 'instance/*'), item('aws:Account', ACCOUNT), item('aws:Type', 'instance'), item('aws:ARN', resource)],
+        // The resource's keys around the request's own (ec2:Region), as AWS lists them.
+        items: [
+          item('aws:Region', REGION),
+          item('aws:Service', 'ec2'),
+          item('aws:Resource', 'instance/*'),
+          item('ec2:Region', REGION),
+          item('aws:Account', ACCOUNT),
+          item('aws:Type', 'instance'),
+          item('aws:ARN', resource),
+        ],
       },
     },
   });
