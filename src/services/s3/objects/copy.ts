@@ -6,7 +6,7 @@
 import type { RequestContext } from '../../../core/context.ts';
 import type { S3Handlers } from '../../../generated/s3/handlers.ts';
 import type { CopyObjectRequest } from '../../../generated/s3/types.ts';
-import { requireBucket } from '../buckets/record.ts';
+import { requireBucket, type BucketRecord } from '../buckets/record.ts';
 import { invalidArgument, invalidRequest } from './errors.ts';
 import { blobStoreOf, customerKeyFrom, encryptionOutput, keyForRead, keyForWrite } from './keys.ts';
 import { requireObjectVersion } from './lookup.ts';
@@ -71,10 +71,10 @@ function changesSomething(input: CopyObjectRequest, metadataDirective: string): 
   );
 }
 
-async function loadSource(ctx: RequestContext, source: CopySource): Promise<ObjectVersion> {
-  await requireBucket(ctx, source.bucket);
+async function loadSource(ctx: RequestContext, source: CopySource): Promise<{ bucket: BucketRecord; version: ObjectVersion }> {
+  const bucket = await requireBucket(ctx, source.bucket);
   try {
-    return (await requireObjectVersion(ctx, source.bucket, source.key, source.versionId, 'GET')).version;
+    return { bucket, version: (await requireObjectVersion(ctx, source.bucket, source.key, source.versionId, 'GET')).version };
   } catch (err) {
     if (err instanceof AwsError && err.code === 'MethodNotAllowed') {
       throw invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
@@ -89,8 +89,7 @@ export const copyHandlers: Pick<S3Handlers, 'CopyObject'> = {
     const source = parseCopySource(input.CopySource);
     const metadataDirective = checkDirective('MetadataDirective', input.MetadataDirective);
     const taggingDirective = checkDirective('TaggingDirective', input.TaggingDirective);
-    const sourceVersion = await loadSource(ctx, source);
-    const sourceBucket = await requireBucket(ctx, source.bucket);
+    const { bucket: sourceBucket, version: sourceVersion } = await loadSource(ctx, source);
     checkReadConditions(
       { IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch, IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince },
       sourceVersion,
