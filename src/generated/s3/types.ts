@@ -877,6 +877,7 @@ export interface GetObjectOutput {
   ObjectLockMode?: ObjectLockMode;
   ObjectLockRetainUntilDate?: Date;
   ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  StatusCode?: number;
 }
 export interface GetObjectRequest {
   Bucket: string;
@@ -1008,6 +1009,7 @@ export interface HeadObjectOutput {
   ObjectLockMode?: ObjectLockMode;
   ObjectLockRetainUntilDate?: Date;
   ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  StatusCode?: number;
 }
 export interface HeadObjectRequest {
   Bucket: string;

@@ -12,7 +12,7 @@ import { defineService } from '../types.ts';
 import type { S3Part } from './part.ts';
 import { bucketsOutputDocuments, bucketsPart } from './buckets/part.ts';
 import { createRestXmlCodec } from '../../protocols/rest-xml.ts';
-import { finalizeObjectResponse, objectsPart } from './objects/part.ts';
+import { objectsPart } from './objects/part.ts';
 import { multipartPart } from './multipart/part.ts';
 import { accessPart } from './access/part.ts';
 import { lifecyclePart, withLifecycleSweeper } from './lifecycle/part.ts';
@@ -61,6 +61,4 @@ export const s3 = defineService<S3Handlers>({
   compatibility: { notes: merged.notes, operations: merged.operations },
   // CORS preflights, the static website endpoint and browser POST uploads are not API operations.
   serveOutsideApi: serveS3OutsideApi,
-  // GET/HEAD of a range or part: 206 (the model has no status member for it).
-  finalizeResponse: finalizeObjectResponse,
 });

@@ -1,9 +1,8 @@
 /**
  * GetObject and HeadObject. The body streams from the blob store (decrypted as it is read); only
- * bodies up to 64 KiB are read whole first. A Content-Range in the response makes it a 206 (see finalizeObjectResponse).
+ * bodies up to 64 KiB are read whole first. A range or part is answered 206 (lengthAndRange).
  */
 import type { RequestContext } from '../../../core/context.ts';
-import type { RawResponse } from '../../../core/http.ts';
 import type { S3Handlers } from '../../../generated/s3/handlers.ts';
 import type { GetObjectRequest } from '../../../generated/s3/types.ts';
 import type { BucketRecord } from '../buckets/record.ts';
@@ -47,11 +46,12 @@ async function prepareRead(ctx: RequestContext, input: GetObjectRequest, method:
   return { bucket, version, key, range, partsCount: part?.partsCount, headers };
 }
 
-function lengthAndRange(read: PreparedRead): { ContentLength: number; ContentRange?: string; PartsCount?: number } {
+/** A range or part is answered 206 Partial Content (StatusCode is bound to the HTTP status: models/patches/s3.json). */
+function lengthAndRange(read: PreparedRead): { ContentLength: number; ContentRange?: string; PartsCount?: number; StatusCode?: number } {
   const { range, version } = read;
   const partsCount = read.partsCount !== undefined ? { PartsCount: read.partsCount } : {};
   if (!range) return { ContentLength: version.size, ...partsCount };
-  return { ContentLength: range.end - range.start + 1, ContentRange: `bytes ${range.start}-${range.end}/${version.size}`, ...partsCount };
+  return { ContentLength: range.end - range.start + 1, ContentRange: `bytes ${range.start}-${range.end}/${version.size}`, ...partsCount, StatusCode: 206 };
 }
 
 export const getHandlers: Pick<S3Handlers, 'GetObject' | 'HeadObject'> = {
@@ -72,12 +72,3 @@ export const getHandlers: Pick<S3Handlers, 'GetObject' | 'HeadObject'> = {
   },
 };
 
-/**
- * S3 answers a GET or HEAD of a range or part with 206 Partial Content. The model has no status
- * member for it, so the service's response hook turns any success carrying Content-Range into 206.
- */
-export function finalizeObjectResponse(response: RawResponse): RawResponse {
-  if (response.status !== 200) return response;
-  const hasRange = Object.keys(response.headers).some((h) => h.toLowerCase() === 'content-range');
-  return hasRange ? { ...response, status: 206 } : response;
-}

@@ -13,7 +13,6 @@ import { putHandlers } from './put.ts';
 import { objectMigrations } from './table.ts';
 import { taggingHandlers } from './tagging.ts';
 
-export { finalizeObjectResponse } from './get.ts';
 
 export const objectsPart: S3Part = {
   handlers: {
