@@ -6,13 +6,13 @@
  *   npx tsx bench/dynamodb-pipeline.bench.ts                 # µs per request, sequential and 16 at once
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/dynamodb-pipeline.bench.ts get
  *
- * Arguments: which measures to run (get, get16, put, put16, query; default all). BENCH_N sets the count
+ * Arguments: which measures to run (get, get16, put, put16, query, scan; default all). BENCH_N sets the count
  * (default 20,000 reads, 2,000 sequential writes: each of those waits for its own fsync).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, CreateTableCommand, QueryCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, CreateTableCommand, QueryCommand, ScanCommand, BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { HttpRequest } from '@smithy/types';
 import { startBonsai } from '../src/server/bonsai.ts';
 import { silentLogger } from '../src/core/logger.ts';
@@ -22,9 +22,11 @@ const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHDB', secret: 'wJal
 const N = Number(process.env.BENCH_N ?? 20_000);
 /** The Query measure reads one partition of this many ~1 KB items (one page: under 1 MB). */
 const QUERY_ITEMS = 1000;
+/** The Scan measure reads a table of this many ~1 KB items to its end (three 1 MB pages). */
+const SCAN_ITEMS = 3000;
 
 /** The SDK's request, signed, as the edge would hand it to the pipeline. */
-async function captured(endpoint: string, command: GetItemCommand | PutItemCommand | QueryCommand): Promise<RawRequest> {
+async function captured(endpoint: string, command: GetItemCommand | PutItemCommand | QueryCommand | ScanCommand): Promise<RawRequest> {
   let raw: RawRequest | undefined;
   const requestHandler = {
     async handle(req: HttpRequest): Promise<never> {
@@ -36,7 +38,7 @@ async function captured(endpoint: string, command: GetItemCommand | PutItemComma
   };
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: ACCOUNT.key, secretAccessKey: ACCOUNT.secret }, requestHandler });
   // send()'s overloads do not take a union of commands: each kind is sent through its own call.
-  const sent = command instanceof GetItemCommand ? client.send(command) : command instanceof QueryCommand ? client.send(command) : client.send(command);
+  const sent = command instanceof GetItemCommand ? client.send(command) : command instanceof QueryCommand ? client.send(command) : command instanceof ScanCommand ? client.send(command) : client.send(command);
   await sent.catch(() => undefined);
   return raw!;
 }
@@ -73,6 +75,19 @@ try {
     const requests = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { ...item('q'), sk: { N: String(first + i) } } } }));
     await sdk.send(new BatchWriteItemCommand({ RequestItems: { BenchQuery: requests } }));
   }
+  await sdk.send(new CreateTableCommand({ TableName: 'BenchScan', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+  await new Promise((r) => setTimeout(r, 50));
+  for (let first = 0; first < SCAN_ITEMS; first += 25) {
+    const requests = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: item(`s-${first + i}`) } }));
+    await sdk.send(new BatchWriteItemCommand({ RequestItems: { BenchScan: requests } }));
+  }
+  // The Scan's pages, each its own signed request (ExclusiveStartKey is in the body), replayed in turn.
+  const scanStarts: Array<Record<string, AttributeValue> | undefined> = [undefined];
+  for (;;) {
+    const page = await sdk.send(new ScanCommand({ TableName: 'BenchScan', ExclusiveStartKey: scanStarts[scanStarts.length - 1] }));
+    if (!page.LastEvaluatedKey) break;
+    scanStarts.push(page.LastEvaluatedKey);
+  }
   sdk.destroy();
   // A handful of distinct signed puts (the body is signed, so each key needs its own request);
   // puts overwrite these keys again and again, which costs the same as new ones.
@@ -90,6 +105,12 @@ try {
     const queryReq = await captured(bonsai.endpoint, new QueryCommand({ TableName: 'BenchQuery', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'q' } } }));
     const pages = Math.max(1, Math.round(N / 200));
     console.log(`${await perRequest(pages, 1, () => send(queryReq))}  Query of ${QUERY_ITEMS} items, one page at a time (N=${pages})`);
+  }
+  if (run('scan')) {
+    const scanReqs = await Promise.all(scanStarts.map((start) => captured(bonsai.endpoint, new ScanCommand({ TableName: 'BenchScan', ExclusiveStartKey: start }))));
+    const pages = Math.max(scanReqs.length, Math.round(N / 200));
+    const line = await perRequest(pages, 1, (i) => send(scanReqs[i % scanReqs.length]!));
+    console.log(`${line}  Scan of ${SCAN_ITEMS} items, one page at a time (${scanReqs.length} pages a scan, ~${Math.round(SCAN_ITEMS / scanReqs.length)} items a page, N=${pages})`);
   }
   if (run('put16')) console.log(`${await perRequest(N, 16, (i) => send(puts[i % puts.length]!))}  PutItem, 16 in flight (N=${N})`);
 } finally {

@@ -1,16 +1,23 @@
 /**
- * DynamoDB beside dynalite and moto, the same SDK v3 clients against each (bench/dynamodb-load-client.mjs):
+ * DynamoDB beside dynalite and moto, the same load clients against each (bench/dynamodb-load-client.mjs):
  *   - BatchWriteItem: 10,000 ~1 KB items into the Scan table (items/s);
- *   - PutItem and GetItem of ~1 KB items at concurrency 16 (4 client processes), GetItem p50/p99;
+ *   - PutItem and GetItem of ~1 KB items at concurrency 16, GetItem p50/p99 from one client process
+ *     with 16 requests in flight;
  *   - Query of a 1,000-item partition to its end (items/s, pages/s);
- *   - Scan of the 10,000-item table to its end (items/s, full scans/s).
+ *   - Scan of the 10,000-item table to its end (items/s, full scans/s);
+ *   - PutItem and GetItem once more through SDK v3's DynamoDBClient ("through the real SDK").
  * Beside each throughput, the server's own CPU time per operation (or per item) from /proc, which is
  * the comparable figure on a 2-core machine where clients and server share the CPUs.
+ *
+ * The load phases use the light client (signed with SigV4 per request, node:http keep-alive, the
+ * response read only as far as needed): SDK v3's client costs more CPU per request than the servers
+ * do, so with it the bench measured the clients. The SDK rows keep that path in view.
  * Every request goes to 127.0.0.1 and every load loop is bounded in time.
  *
  * Run alone with `node scripts/build.mjs && npx tsx bench/dynamodb.bench.ts`; `npm run bench` runs it
- * after the core benchmarks. To see where a request's time goes, without sockets and under
- * `node --cpu-prof`: bench/dynamodb-pipeline.bench.ts.
+ * after the core benchmarks. BENCH_DYNAMODB_SERVERS=Bonsai,dynalite runs some servers only. To see
+ * where a request's time goes, without sockets and under `node --cpu-prof`:
+ * bench/dynamodb-pipeline.bench.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,10 +31,13 @@ import { cpuSeconds, readLine } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHDB', secret: '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' };
-const CLIENT_PROCESSES = 4;
 const CONCURRENCY = 16;
-/** Query and Scan each return up to 1 MB a page: one stream per client process is enough to keep a server busy. */
-const READ_STREAMS_PER_PROCESS = 1;
+/** Light clients (the load phases): processes for writes and reads; GetItem's latency phase uses one. */
+const LIGHT_PROCESSES = 2;
+/** SDK v3 clients need more processes to keep 16 requests in flight on two cores. */
+const SDK_PROCESSES = 4;
+/** Query and Scan each return up to 1 MB a page: a few streams keep a server busy. */
+const READ_STREAMS = 4;
 const LOAD_MS = Number(process.env.BENCH_DYNAMODB_MS ?? 6000);
 const WARM_MS = Number(process.env.BENCH_DYNAMODB_WARM_MS ?? 2000);
 /** Seeding must finish within this; a server that cannot is reported with the items it wrote. */
@@ -53,6 +63,10 @@ export interface DynamoFigures {
   getCpuMicros: number;
   getP50Ms: number;
   getP99Ms: number;
+  sdkPutPerSecond: number;
+  sdkPutCpuMicros: number;
+  sdkGetPerSecond: number;
+  sdkGetCpuMicros: number;
   queryItemsPerSecond: number;
   queryPagesPerSecond: number;
   queryCpuMicrosPerItem: number;
@@ -150,6 +164,10 @@ async function createTable(db: DynamoDBClient, name: string, withSortKey: boolea
 
 interface Job {
   op: 'put' | 'get' | 'query' | 'scan' | 'batch';
+  /** Which client: the light one (default) or SDK v3's. */
+  client?: 'light' | 'sdk';
+  /** Client processes running the job at once (each with `concurrency` requests in flight). */
+  processes: number;
   table: string;
   ms: number;
   concurrency: number;
@@ -180,15 +198,15 @@ interface LoadResult {
   latencies: number[];
 }
 
-/** Runs `job` in CLIENT_PROCESSES processes at once; a batch job's range is split between them. */
+/** Runs `job` in `job.processes` processes at once; a batch job's range is split between them. */
 async function load(server: DynamoServer, job: Job): Promise<LoadResult> {
   const pid = server.child.pid!;
   const cpuBefore = cpuSeconds(pid);
   const t0 = performance.now();
-  const clients = Array.from({ length: CLIENT_PROCESSES }, (_, clientId) => {
+  const clients = Array.from({ length: job.processes }, (_, clientId) => {
     const part = { ...job };
     if (job.op === 'batch') {
-      const share = Math.ceil((job.to! - job.from!) / CLIENT_PROCESSES);
+      const share = Math.ceil((job.to! - job.from!) / job.processes);
       part.from = job.from! + clientId * share;
       part.to = Math.min(job.to!, part.from + share);
     }
@@ -223,7 +241,7 @@ function percentile(xs: number[], p: number): number {
 
 /** Seeds with BatchWriteItem, failing loudly if the server did not take every item in SEED_MS. */
 async function seed(server: DynamoServer, table: string, prefix: string, count: number): Promise<LoadResult> {
-  const r = await load(server, { op: 'batch', table, ms: SEED_MS, concurrency: CONCURRENCY / CLIENT_PROCESSES, from: 0, to: count, prefix });
+  const r = await load(server, { op: 'batch', processes: LIGHT_PROCESSES, table, ms: SEED_MS, concurrency: CONCURRENCY / LIGHT_PROCESSES, from: 0, to: count, prefix });
   if (r.items < count) throw new Error(`${server.name}: seeding ${table} wrote ${r.items} of ${count} items in ${SEED_MS / 1000} s`);
   return r;
 }
@@ -236,17 +254,25 @@ async function measure(server: DynamoServer): Promise<DynamoFigures> {
   await createTable(db, 'BenchScan', false);
   db.destroy();
 
-  const perProcess = CONCURRENCY / CLIENT_PROCESSES;
   const batch = await seed(server, 'BenchScan', 's-', SCAN_ITEMS);
   await seed(server, 'BenchQuery', 'q', QUERY_ITEMS);
   await seed(server, 'BenchItems', 'g-', GET_KEYS);
 
-  await load(server, { op: 'put', table: 'BenchItems', ms: WARM_MS, concurrency: perProcess });
-  const put = await load(server, { op: 'put', table: 'BenchItems', ms: LOAD_MS, concurrency: perProcess });
-  await load(server, { op: 'get', table: 'BenchItems', ms: WARM_MS, concurrency: perProcess, keys: GET_KEYS });
-  const get = await load(server, { op: 'get', table: 'BenchItems', ms: LOAD_MS, concurrency: perProcess, keys: GET_KEYS, latencies: true });
-  const query = await load(server, { op: 'query', table: 'BenchQuery', ms: LOAD_MS, concurrency: READ_STREAMS_PER_PROCESS });
-  const scan = await load(server, { op: 'scan', table: 'BenchScan', ms: LOAD_MS, concurrency: READ_STREAMS_PER_PROCESS });
+  const writers = { processes: LIGHT_PROCESSES, concurrency: CONCURRENCY / LIGHT_PROCESSES };
+  await load(server, { op: 'put', table: 'BenchItems', ms: WARM_MS, ...writers });
+  const put = await load(server, { op: 'put', table: 'BenchItems', ms: LOAD_MS, ...writers });
+  // One process with all 16 requests in flight: its latencies are the server's plus one client's.
+  const reader = { processes: 1, concurrency: CONCURRENCY, keys: GET_KEYS };
+  await load(server, { op: 'get', table: 'BenchItems', ms: WARM_MS, ...reader });
+  const get = await load(server, { op: 'get', table: 'BenchItems', ms: LOAD_MS, ...reader, latencies: true });
+  const streams = { processes: LIGHT_PROCESSES, concurrency: READ_STREAMS / LIGHT_PROCESSES };
+  const query = await load(server, { op: 'query', table: 'BenchQuery', ms: LOAD_MS, ...streams });
+  const scan = await load(server, { op: 'scan', table: 'BenchScan', ms: LOAD_MS, ...streams });
+  // Through the real SDK, as applications call: the same requests from SDK v3 clients.
+  const sdk = { client: 'sdk' as const, processes: SDK_PROCESSES, concurrency: CONCURRENCY / SDK_PROCESSES };
+  await load(server, { op: 'get', table: 'BenchItems', ms: WARM_MS, ...sdk, keys: GET_KEYS });
+  const sdkPut = await load(server, { op: 'put', table: 'BenchItems', ms: LOAD_MS, ...sdk });
+  const sdkGet = await load(server, { op: 'get', table: 'BenchItems', ms: LOAD_MS, ...sdk, keys: GET_KEYS });
 
   const micros = (r: LoadResult, per: number) => (r.cpuSeconds * 1e6) / per;
   return {
@@ -258,20 +284,27 @@ async function measure(server: DynamoServer): Promise<DynamoFigures> {
     getCpuMicros: micros(get, get.ok),
     getP50Ms: percentile(get.latencies, 50),
     getP99Ms: percentile(get.latencies, 99),
+    sdkPutPerSecond: sdkPut.ok / sdkPut.seconds,
+    sdkPutCpuMicros: micros(sdkPut, sdkPut.ok),
+    sdkGetPerSecond: sdkGet.ok / sdkGet.seconds,
+    sdkGetCpuMicros: micros(sdkGet, sdkGet.ok),
     queryItemsPerSecond: query.items / query.seconds,
     queryPagesPerSecond: query.pages / query.seconds,
     queryCpuMicrosPerItem: micros(query, query.items),
     scanItemsPerSecond: scan.items / scan.seconds,
     scanPagesPerSecond: scan.pages / scan.seconds,
     scanCpuMicrosPerItem: micros(scan, scan.items),
-    errors: batch.errors + put.errors + get.errors + query.errors + scan.errors,
+    errors: batch.errors + put.errors + get.errors + query.errors + scan.errors + sdkPut.errors + sdkGet.errors,
   };
 }
 
 /** Starts each server in turn (never two at once, so they do not compete), measures it and stops it. */
 export async function benchDynamoDB(): Promise<DynamoBenchResult> {
   const figures = {} as DynamoBenchResult['figures'];
-  for (const start of [startBonsai, startDynalite, startMoto]) {
+  const only = process.env.BENCH_DYNAMODB_SERVERS?.split(',');
+  const starters = { Bonsai: startBonsai, dynalite: startDynalite, moto: startMoto };
+  for (const [name, start] of Object.entries(starters)) {
+    if (only && !only.includes(name)) continue;
     const server = await start();
     try {
       figures[server.name] = await measure(server);
@@ -289,20 +322,23 @@ const rate = (n: number) => (n >= 100 ? int(n) : n.toFixed(1));
 
 /** The DynamoDB section of `npm run bench`'s output: one column per server, then the targets. */
 export function dynamoDBMarkdown(result: DynamoBenchResult): string {
-  const servers = ['Bonsai', 'dynalite', 'moto'] as const;
   const f = result.figures;
+  const servers = (['Bonsai', 'dynalite', 'moto'] as const).filter((s) => f[s]);
   const row = (label: string, cell: (x: DynamoFigures) => string) => `| ${label} | ${servers.map((s) => cell(f[s])).join(' | ')} |`;
   const lines = [
     `\n## DynamoDB (${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model.trim()}, node ${process.version})\n`,
     `| measure | ${servers.join(' | ')} |`,
-    '|---|---|---|---|',
+    `|---|${servers.map(() => '---').join('|')}|`,
     row(`BatchWriteItem, ${int(SCAN_ITEMS)} items of ~1 KB, 25 a request, concurrency ${CONCURRENCY}`, (x) => `${int(x.batchItemsPerSecond)} items/s, ${int(x.batchCpuMicrosPerItem)} µs CPU/item`),
-    row(`PutItem ~1 KB, concurrency ${CONCURRENCY}`, (x) => `${int(x.putPerSecond)} req/s, ${int(x.putCpuMicros)} µs CPU/req`),
-    row(`GetItem ~1 KB, concurrency ${CONCURRENCY}`, (x) => `${int(x.getPerSecond)} req/s, ${int(x.getCpuMicros)} µs CPU/req`),
+    row(`PutItem ~1 KB, concurrency ${CONCURRENCY} (${LIGHT_PROCESSES} light clients)`, (x) => `${int(x.putPerSecond)} req/s, ${int(x.putCpuMicros)} µs CPU/req`),
+    row(`GetItem ~1 KB, concurrency ${CONCURRENCY} (1 light client)`, (x) => `${int(x.getPerSecond)} req/s, ${int(x.getCpuMicros)} µs CPU/req`),
     row('… GetItem latency p50 / p99 (client side)', (x) => `${x.getP50Ms.toFixed(2)} / ${x.getP99Ms.toFixed(2)} ms`),
-    row(`Query of a ${int(QUERY_ITEMS)}-item partition, ${CLIENT_PROCESSES * READ_STREAMS_PER_PROCESS} streams`, (x) => `${int(x.queryItemsPerSecond)} items/s, ${rate(x.queryPagesPerSecond)} pages/s, ${rate(x.queryCpuMicrosPerItem)} µs CPU/item`),
-    row(`Scan of ${int(SCAN_ITEMS)} items, ${CLIENT_PROCESSES * READ_STREAMS_PER_PROCESS} streams`, (x) => `${int(x.scanItemsPerSecond)} items/s (${(x.scanItemsPerSecond / SCAN_ITEMS).toFixed(2)} full scans/s), ${rate(x.scanPagesPerSecond)} pages/s, ${rate(x.scanCpuMicrosPerItem)} µs CPU/item`),
+    row(`Query of a ${int(QUERY_ITEMS)}-item partition, ${READ_STREAMS} streams`, (x) => `${int(x.queryItemsPerSecond)} items/s, ${rate(x.queryPagesPerSecond)} pages/s, ${rate(x.queryCpuMicrosPerItem)} µs CPU/item`),
+    row(`Scan of ${int(SCAN_ITEMS)} items, ${READ_STREAMS} streams`, (x) => `${int(x.scanItemsPerSecond)} items/s (${(x.scanItemsPerSecond / SCAN_ITEMS).toFixed(2)} full scans/s), ${rate(x.scanPagesPerSecond)} pages/s, ${rate(x.scanCpuMicrosPerItem)} µs CPU/item`),
+    row(`through the real SDK: PutItem, concurrency ${CONCURRENCY} (${SDK_PROCESSES} SDK v3 clients)`, (x) => `${int(x.sdkPutPerSecond)} req/s, ${int(x.sdkPutCpuMicros)} µs CPU/req`),
+    row(`through the real SDK: GetItem, concurrency ${CONCURRENCY} (${SDK_PROCESSES} SDK v3 clients)`, (x) => `${int(x.sdkGetPerSecond)} req/s, ${int(x.sdkGetCpuMicros)} µs CPU/req`),
   ];
+  if (!f.Bonsai || !f.dynalite) return lines.join('\n');
   const b = f.Bonsai;
   const d = f.dynalite;
   const verdict = (met: boolean) => (met ? 'met' : '**not met**');

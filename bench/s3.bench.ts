@@ -17,7 +17,8 @@
  * Run alone with `node scripts/build.mjs && npx tsx bench/s3.bench.ts`; `npm run bench` runs it
  * after the core benchmarks (BENCH_SKIP_S3=1 skips it). Switches: BENCH_S3_MS (one load run, 8 s),
  * BENCH_S3_WARM_MS (2 s), BENCH_S3_SERVERS (e.g. `Bonsai,bare`), BENCH_S3_STREAM_GIB (5; 0 skips
- * the streaming run), BENCH_S3_PROFILE=<dir> (Bonsai started with --cpu-prof into that directory).
+ * the streaming run), BENCH_S3_PROFILE=<dir> (Bonsai started with --cpu-prof into that directory),
+ * BENCH_S3_SMALL_ONLY=1 (only the 1 KiB PutObject and GetObject runs; the other figures read 0).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
@@ -48,6 +49,8 @@ const MULTIPART_BYTES = 256 * MIB;
 /** Multipart upload and download runs per server; the best is reported (the machine is shared). */
 const TRANSFER_RUNS = 2;
 const STREAM_GIB = Number(process.env.BENCH_S3_STREAM_GIB ?? 5);
+/** Only the 1 KiB runs: a quick before/after of small-request CPU while working on it. */
+const SMALL_ONLY = process.env.BENCH_S3_SMALL_ONLY === '1';
 /** Seeding and one-shot transfers must finish within this; a server that cannot is reported with errors. */
 const ONE_SHOT_MS = 300_000;
 const BUCKET = 'bonsai-s3-bench';
@@ -340,9 +343,14 @@ async function measure(server: S3Server): Promise<S3Figures> {
   await prepareBucket(server);
   let errors = 0;
   errors += await seed(server, 'g1k-', 1000, KIB);
-  errors += await seed(server, 'g1m-', 64, MIB);
   const put1k = await requestLoad(server, { op: 'put', size: KIB });
   const get1k = await requestLoad(server, { op: 'get', size: KIB, prefix: 'g1k-', keys: 1000 });
+  if (SMALL_ONLY) {
+    const none = { perSecond: 0, cpuMicros: 0 };
+    errors += put1k.errors + get1k.errors;
+    return { put1k: put1k.figures, get1k: get1k.figures, put1m: none, get1m: none, listingsPerSecond: 0, listCpuMsPerListing: 0, pagesPerListing: 0, multipartMiBps: 0, multipartCpuSecondsPerGiB: 0, downloadMiBps: 0, errors };
+  }
+  errors += await seed(server, 'g1m-', 64, MIB);
   const put1m = await requestLoad(server, { op: 'put', size: MIB });
   const get1m = await requestLoad(server, { op: 'get', size: MIB, prefix: 'g1m-', keys: 64 });
   errors += put1k.errors + get1k.errors + put1m.errors + get1m.errors;

@@ -118,7 +118,9 @@ export function createPipeline(deps: PipelineDeps): RequestHandler {
     let response: RawResponse;
     try {
       for (const [, stage] of STAGES) {
-        await stage(ex, deps);
+        // Most stages finish synchronously; awaiting only a promise saves a microtask hop each.
+        const pending = stage(ex, deps);
+        if (pending) await pending;
         if (ex.response) break;
       }
       response = ex.response ?? ex.codec.serializeOutput(ex.output ?? {}, ex.model, ex.operation!, { requestId: ex.requestId, now: deps.clock.now() });
@@ -233,23 +235,50 @@ function bodyTooLarge(declaredBytes: number, limitBytes: number): AwsError {
 function buildContext(ex: Exchange, deps: PipelineDeps): RequestContext {
   const auth = ex.auth!;
   const principal: Principal = auth.principal ?? anonymousPrincipal(deps.accountId);
-  return {
-    requestId: ex.requestId,
-    accountId: principal.type === 'anonymous' ? deps.accountId : principal.accountId,
-    region: ex.service.global ? GLOBAL_REGION : auth.region,
-    signedRegion: auth.region,
-    service: ex.service.name,
-    operation: ex.operation!.name,
-    principal,
-    clock: deps.clock,
-    store: withReadMemo(deps.store),
-    secrets: deps.secrets,
-    log: deps.log.child({ requestId: ex.requestId }),
-    request: ex.req,
-    sourceIp: ex.req.remoteAddress,
-    dataDir: deps.dataDir,
-    requestBody: auth.bodyStream,
-  };
+  return new PipelineContext(ex, auth, principal, deps);
+}
+
+/**
+ * A request's context. A class rather than an object literal so that the logger can be made on
+ * first use (few handlers log, and a pino child per request is measurable) through a prototype
+ * getter; a getter in an object literal made every context slower to use.
+ */
+class PipelineContext implements RequestContext {
+  readonly requestId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly signedRegion: string;
+  readonly service: string;
+  readonly operation: string;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly secrets: SecretBox;
+  readonly request: RawRequest;
+  readonly sourceIp: string;
+  readonly dataDir: string;
+  readonly requestBody: RequestBodyStream | undefined;
+  private childLog: Logger | undefined;
+
+  constructor(ex: Exchange, auth: Authentication, readonly principal: Principal, private readonly deps: PipelineDeps) {
+    this.requestId = ex.requestId;
+    this.accountId = principal.type === 'anonymous' ? deps.accountId : principal.accountId;
+    this.region = ex.service.global ? GLOBAL_REGION : auth.region;
+    this.signedRegion = auth.region;
+    this.service = ex.service.name;
+    this.operation = ex.operation!.name;
+    this.clock = deps.clock;
+    this.store = withReadMemo(deps.store);
+    this.secrets = deps.secrets;
+    this.request = ex.req;
+    this.sourceIp = ex.req.remoteAddress;
+    this.dataDir = deps.dataDir;
+    this.requestBody = auth.bodyStream;
+    this.childLog = undefined;
+  }
+
+  get log(): Logger {
+    return (this.childLog ??= this.deps.log.child({ requestId: this.requestId }));
+  }
 }
 
 function renderError(ex: Exchange, err: unknown, deps: PipelineDeps): RawResponse {

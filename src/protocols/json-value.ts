@@ -17,6 +17,31 @@ function shapeOf(model: ServiceModel, ref: ShapeRef): Shape {
   return s;
 }
 
+/** A structure member as the JSON codecs walk it: its name, shape ref and JSON key. */
+interface JsonMember {
+  name: string;
+  ref: ShapeRef;
+  /** The member's key in the document: locationName, else the member name. */
+  key: string;
+  /** Bound to the URI, query string or headers (rest-json), not the body. */
+  bound: boolean;
+}
+
+/**
+ * Each structure's members, listed once: Object.entries on every structure of every request
+ * (a DynamoDB item is one AttributeValue structure per attribute) was a measurable share of parsing.
+ */
+const membersByShape = new WeakMap<Shape, JsonMember[]>();
+
+function jsonMembers(shape: Shape): JsonMember[] {
+  let members = membersByShape.get(shape);
+  if (!members) {
+    members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, ref, key: ref.locationName ?? name, bound: Boolean(ref.location) }));
+    membersByShape.set(shape, members);
+  }
+  return members;
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -79,12 +104,11 @@ export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown
 
 export function readJsonStructure(model: ServiceModel, shape: Shape, value: Record<string, unknown>, path: string, skipBound = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-    if (skipBound && ref.location) continue;
-    const key = ref.locationName ?? memberName;
+  for (const { name, ref, key, bound } of jsonMembers(shape)) {
+    if (skipBound && bound) continue;
     if (!(key in value)) continue;
-    const v = readJsonValue(model, ref, value[key], path ? `${path}.${memberName}` : memberName);
-    if (v !== undefined) out[memberName] = v;
+    const v = readJsonValue(model, ref, value[key], path ? `${path}.${name}` : name);
+    if (v !== undefined) out[name] = v;
   }
   return out;
 }
@@ -124,11 +148,11 @@ export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknow
 
 export function writeJsonStructure(model: ServiceModel, shape: Shape, value: Record<string, unknown>, skipBound = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-    if (skipBound && ref.location) continue;
-    const v = value[memberName];
+  for (const { name, ref, key, bound } of jsonMembers(shape)) {
+    if (skipBound && bound) continue;
+    const v = value[name];
     if (v === undefined || v === null) continue;
-    out[ref.locationName ?? memberName] = writeJsonValue(model, ref, v);
+    out[key] = writeJsonValue(model, ref, v);
   }
   return out;
 }

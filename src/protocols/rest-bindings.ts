@@ -27,6 +27,8 @@ interface CompiledTemplate {
 }
 
 const compiledByModel = new WeakMap<ServiceModel, CompiledTemplate[]>();
+/** uriLabels' templates, compiled once per operation (the label pattern needs no model). */
+const compiledByOperation = new WeakMap<OperationModel, CompiledTemplate>();
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -75,7 +77,10 @@ function templatesOf(model: ServiceModel): CompiledTemplate[] {
 }
 
 function queryMatches(template: CompiledTemplate, query: Map<string, string>): boolean {
-  return template.query.every(([k, v]) => query.has(k) && (v === undefined || query.get(k) === v));
+  for (const [k, v] of template.query) {
+    if (!query.has(k) || (v !== undefined && query.get(k) !== v)) return false;
+  }
+  return true;
 }
 
 function moreSpecific(a: CompiledTemplate, b: CompiledTemplate): boolean {
@@ -97,7 +102,8 @@ export function matchRoute(req: RawRequest, model: ServiceModel): RouteResult {
   let best: CompiledTemplate | undefined;
   let pathMatched = false;
   for (const t of templatesOf(model)) {
-    if (!t.pattern.test(req.path) || !queryMatches(t, query)) continue;
+    // The literal query test (a Map lookup or two) first: it rules out most of S3's templates.
+    if (!queryMatches(t, query) || !t.pattern.test(req.path)) continue;
     pathMatched = true;
     if (t.method !== req.method) continue;
     if (!t.requiredHeaders.every((h) => h in req.headers) || !t.requiredQuery.every((k) => query.has(k))) continue;
@@ -116,7 +122,11 @@ function decodeLabel(raw: string): string {
 
 /** The URI labels of an already resolved operation, percent-decoded. */
 export function uriLabels(req: RawRequest, operation: OperationModel): Record<string, string> {
-  const t = compileTemplate(operation);
+  let t = compiledByOperation.get(operation);
+  if (!t) {
+    t = compileTemplate(operation);
+    compiledByOperation.set(operation, t);
+  }
   const m = t.pattern.exec(req.path);
   const out: Record<string, string> = {};
   if (m) t.labels.forEach((name, i) => (out[name] = decodeLabel(m[i + 1]!)));
@@ -141,23 +151,60 @@ function readHeaderValue(model: ServiceModel, ref: ShapeRef, text: string, name:
   return parseScalarText(text, shape, ref, name, invalidBinding);
 }
 
+/** One input member bound outside the body, with what reading it needs resolved once. */
+interface BoundInputMember {
+  memberName: string;
+  ref: ShapeRef;
+  location: 'uri' | 'querystring' | 'header' | 'headers';
+  /** The label, query parameter or header name (locationName, else the member name). */
+  name: string;
+  /** For headers: the header name lower-cased; for a `headers` map: its lower-cased prefix. */
+  lowerName: string;
+  shape: Shape;
+}
+
+interface InputBindingPlan {
+  members: BoundInputMember[];
+  /** Query parameters some member claims by name (a query-bound map takes the rest). */
+  boundQueryNames: Set<string>;
+}
+
+/** Per input shape (each belongs to one model), the bound members in declaration order. */
+const inputPlans = new WeakMap<Shape, InputBindingPlan>();
+
+function inputBindingPlan(model: ServiceModel, shape: Shape): InputBindingPlan {
+  let plan = inputPlans.get(shape);
+  if (plan) return plan;
+  plan = { members: [], boundQueryNames: new Set() };
+  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
+    const memberShape = shapeOf(model, ref);
+    const location = ref.location;
+    if (location !== 'uri' && location !== 'querystring' && location !== 'header' && location !== 'headers') continue;
+    const name = ref.locationName ?? memberName;
+    const lowerName = location === 'headers' ? (ref.locationName ?? '').toLowerCase() : name.toLowerCase();
+    plan.members.push({ memberName, ref, location, name, lowerName, shape: memberShape });
+    if (location === 'querystring' && ref.locationName) plan.boundQueryNames.add(ref.locationName);
+  }
+  inputPlans.set(shape, plan);
+  return plan;
+}
+
 /** Reads every member bound outside the body: uri labels, query string, headers. */
 export function readBoundMembers(req: RawRequest, model: ServiceModel, shape: Shape, labels: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const plan = inputBindingPlan(model, shape);
+  if (plan.members.length === 0) return out;
   const queryPairs = parseQueryPairs(req.query);
-  const boundQueryNames = new Set<string>();
-  for (const ref of Object.values(shape.members ?? {})) if (ref.location === 'querystring' && ref.locationName) boundQueryNames.add(ref.locationName);
-  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
-    const name = ref.locationName ?? memberName;
-    const memberShape = shapeOf(model, ref);
-    switch (ref.location) {
+  for (const { memberName, ref, location, name, lowerName, shape: memberShape } of plan.members) {
+    switch (location) {
       case 'uri':
         if (name in labels) out[memberName] = parseScalarText(labels[name]!, memberShape, ref, name, invalidBinding);
         break;
       case 'querystring': {
+        if (queryPairs.length === 0) break;
         if (memberShape.type === 'map') {
           // A map bound to the query string takes every parameter no other member claims.
-          const rest = queryPairs.filter(([k]) => !boundQueryNames.has(k));
+          const rest = queryPairs.filter(([k]) => !plan.boundQueryNames.has(k));
           if (rest.length) out[memberName] = Object.fromEntries(rest);
           break;
         }
@@ -170,19 +217,22 @@ export function readBoundMembers(req: RawRequest, model: ServiceModel, shape: Sh
         break;
       }
       case 'header': {
-        const text = req.headers[name.toLowerCase()];
+        const text = req.headers[lowerName];
         if (text !== undefined) out[memberName] = readHeaderValue(model, ref, text, name);
         break;
       }
       case 'headers': {
-        const prefix = (ref.locationName ?? '').toLowerCase();
         const map: Record<string, string> = {};
-        for (const [h, v] of Object.entries(req.headers)) if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
-        if (Object.keys(map).length) out[memberName] = map;
+        let any = false;
+        for (const h in req.headers) {
+          if (h.startsWith(lowerName)) {
+            map[h.slice(lowerName.length)] = req.headers[h]!;
+            any = true;
+          }
+        }
+        if (any) out[memberName] = map;
         break;
       }
-      default:
-        break;
     }
   }
   return out;
@@ -196,26 +246,43 @@ function headerText(model: ServiceModel, ref: ShapeRef, value: unknown): string 
   return formatScalarText(value, shape, format);
 }
 
+/** One output member bound to the status code or headers. */
+interface BoundOutputMember {
+  memberName: string;
+  ref: ShapeRef;
+  location: 'statusCode' | 'header' | 'headers';
+  /** The header name, or the `headers` map's prefix, as the model spells it. */
+  headerName: string;
+}
+
+/** Per output shape, the members bound outside the body, in declaration order. */
+const outputPlans = new WeakMap<Shape, BoundOutputMember[]>();
+const NO_SHAPE_PLAN: BoundOutputMember[] = [];
+
+function outputBindingPlan(shape: Shape | undefined): BoundOutputMember[] {
+  if (!shape) return NO_SHAPE_PLAN;
+  let plan = outputPlans.get(shape);
+  if (plan) return plan;
+  plan = [];
+  for (const [memberName, ref] of Object.entries(shape.members ?? {})) {
+    const location = ref.location;
+    if (location !== 'statusCode' && location !== 'header' && location !== 'headers') continue;
+    plan.push({ memberName, ref, location, headerName: location === 'headers' ? (ref.locationName ?? '') : (ref.locationName ?? memberName) });
+  }
+  outputPlans.set(shape, plan);
+  return plan;
+}
+
 /** Writes the members bound to the status code and headers; returns them for the response. */
 export function writeBoundMembers(model: ServiceModel, shape: Shape | undefined, output: Record<string, unknown>, defaultStatus: number): { status: number; headers: Record<string, string> } {
   let status = defaultStatus;
   const headers: Record<string, string> = {};
-  for (const [memberName, ref] of Object.entries(shape?.members ?? {})) {
+  for (const { memberName, ref, location, headerName } of outputBindingPlan(shape)) {
     const v = output[memberName];
     if (v === undefined || v === null) continue;
-    switch (ref.location) {
-      case 'statusCode':
-        status = Number(v);
-        break;
-      case 'header':
-        headers[ref.locationName ?? memberName] = headerText(model, ref, v);
-        break;
-      case 'headers':
-        for (const [k, text] of Object.entries(v as Record<string, unknown>)) headers[`${ref.locationName ?? ''}${k}`] = String(text);
-        break;
-      default:
-        break;
-    }
+    if (location === 'statusCode') status = Number(v);
+    else if (location === 'header') headers[headerName] = headerText(model, ref, v);
+    else for (const [k, text] of Object.entries(v as Record<string, unknown>)) headers[`${headerName}${k}`] = String(text);
   }
   return { status, headers };
 }

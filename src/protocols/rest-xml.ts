@@ -6,7 +6,7 @@
  * otherwise; a Readable returned for a blob output payload is sent as it is). Errors use S3's bare <Error> envelope by
  * default; other rest-xml services (Route 53, CloudFront) wrap it in <ErrorResponse>.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { AwsError } from '../core/errors.ts';
 import { isReadableBody, type RawRequest, type RawResponse } from '../core/http.ts';
@@ -37,7 +37,9 @@ export interface RestXmlCodecHooks {
 
 /** S3's x-amz-id-2 / <HostId>: an opaque base64 token; derived from the request id so it is stable. */
 export function hostIdFor(requestId: string): string {
-  return createHash('sha256').update(`bonsai-host:${requestId}`).digest('base64');
+  // Node's one-shot hash (20.12+) skips a Hash object per response; package.json allows 20.11.
+  const text = `bonsai-host:${requestId}`;
+  return typeof crypto.hash === 'function' ? crypto.hash('sha256', text, 'base64') : crypto.createHash('sha256').update(text).digest('base64');
 }
 
 function s3RequestIdHeaders(ctx: ResponseContext): Record<string, string> {

@@ -54,6 +54,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: EdgeOpt
     if (raw.path.startsWith(ADMIN_PREFIX) && options.admin) {
       await bufferAdminBody(req, raw, options.maxBodyBytes);
       response = (await options.admin(raw)) ?? (await options.handle(raw));
+    } else if (declaresNoBody(req)) {
+      // GET, HEAD, DELETE…: the empty body is known from the headers; reading it as a stream
+      // would only cost listeners and event-loop turns.
+      response = await options.handle(raw);
     } else {
       raw.bodyStream = req;
       response = await options.handle(raw);
@@ -66,6 +70,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: EdgeOpt
     if (!res.headersSent) await write(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: 'InternalFailure' }, options.onError);
     else res.destroy();
   }
+}
+
+/** A request without Content-Length (or with 0) and without Transfer-Encoding has no body (RFC 9112 §6.3). */
+function declaresNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
 export function toRawRequest(req: IncomingMessage, body: Buffer): RawRequest {

@@ -18,7 +18,14 @@ interface TransactionScope {
   active: boolean;
 }
 
-const transactionScope = new AsyncLocalStorage<TransactionScope>();
+/**
+ * The guard against using the store inside its own transaction needs the async context, and an
+ * AsyncLocalStorage in use makes Node 20 run promise hooks on every promise in the process (about
+ * 5 % of a request's CPU). So the guard is on where mistakes are made and caught, under the test
+ * runner (NODE_ENV=test) or with BONSAI_STORE_GUARD=1, and off in normal running.
+ */
+const transactionScope: AsyncLocalStorage<TransactionScope> | undefined =
+  process.env.NODE_ENV === 'test' || process.env.BONSAI_STORE_GUARD === '1' ? new AsyncLocalStorage<TransactionScope>() : undefined;
 
 export class SqlStore implements Store {
   readonly dialect: DialectName;
@@ -74,7 +81,8 @@ export class SqlStore implements Store {
     return this.driver.transaction(async (ex) => {
       const scope: TransactionScope = { store: this, active: true };
       try {
-        return await transactionScope.run(scope, () => fn(transactionHandle(ex, this.ctx, scope)));
+        const handle = transactionHandle(ex, this.ctx, scope);
+        return await (transactionScope ? transactionScope.run(scope, () => fn(handle)) : fn(handle));
       } finally {
         scope.active = false;
       }
@@ -109,7 +117,7 @@ export class SqlStore implements Store {
    * call: a silent deadlock. On PostgreSQL the call would escape the transaction. Fail loudly.
    */
   private refuseInsideTransaction(operation: string): void {
-    const scope = transactionScope.getStore();
+    const scope = transactionScope?.getStore();
     if (scope?.store === this && scope.active) {
       throw new Error(`store.${operation}() was called inside store.transaction(); use the transaction handle (tx.${operation}) instead`);
     }

@@ -58,6 +58,14 @@ function isUnreservedOnly(s: string): boolean {
   return true;
 }
 
+function isUnreservedPath(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x2f && !isUnreserved(c)) return false;
+  }
+  return true;
+}
+
 function patchSubDelims(encoded: string): string {
   let out = '';
   for (const ch of encoded) {
@@ -123,6 +131,8 @@ function isAlreadyNormalized(path: string): boolean {
  */
 export function s3CanonicalUris(path: string): string[] {
   const raw = path === '' ? '/' : path;
+  // Unreserved characters and slashes only: decoding and encoding again gives the same path.
+  if (isUnreservedPath(raw)) return [raw];
   const reencoded = raw
     .split('/')
     .map((segment) => uriEncode(decodeOnce(segment)))

@@ -10,9 +10,14 @@
  *
  * A failure errors the stream with `toError(failure)`: the pipeline renders the AuthFailure in the
  * service's wording, so the handler reading the body sees an AwsError it can let propagate.
+ *
+ * A small upload usually arrives in the same packets as its headers, so by the time it is
+ * authenticated node:http has parsed all of it (IncomingMessage.complete). Such a body is decoded
+ * at once, with the same decoder and the same checks, into a stream that already holds the
+ * result (DecodedBodyStream): no pipe, no Transform, no extra turns of the event loop.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import type { RequestBodyStream } from '../../core/http.ts';
 import { AwsChunkedDecoder } from './chunked.ts';
 import { AuthFailure } from './types.ts';
@@ -127,11 +132,71 @@ class VerifyingBodyStream extends Transform implements RequestBodyStream {
 }
 
 /**
+ * A body decoded in one pass: it holds the decoded bytes (and its trailers) from the start, or
+ * the failure, which errors the stream when it is first read — where the streamed path would
+ * have failed too, so the reader sees the same AwsError either way.
+ */
+class DecodedBodyStream extends Readable implements RequestBodyStream {
+  trailers: Record<string, string> = {};
+  private failure: Error | undefined;
+
+  constructor(outcome: { decoded: Buffer[]; trailers: Record<string, string> } | { failure: Error }) {
+    super();
+    if ('failure' in outcome) {
+      this.failure = outcome.failure;
+      return;
+    }
+    this.trailers = outcome.trailers;
+    for (const data of outcome.decoded) this.push(data);
+    this.push(null);
+  }
+
+  override _read(): void {
+    if (this.failure) this.destroy(this.failure);
+  }
+}
+
+/** A whole body at most this large is decoded at once; larger ones (rarely complete so early) stream. */
+const WHOLE_BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Whether node:http has already parsed the whole body (IncomingMessage.complete) and nobody has
+ * started reading it: then every byte sits in the source's buffer, its end included.
+ */
+function arrivedWhole(source: Readable): boolean {
+  return (
+    (source as Readable & { complete?: boolean }).complete === true &&
+    !source.readableFlowing &&
+    !source.destroyed &&
+    source.readableLength <= WHOLE_BODY_MAX_BYTES &&
+    source.listenerCount('data') === 0
+  );
+}
+
+/** Takes the buffered bytes of a complete source and runs them through `decoder` at once. */
+function decodedAtOnce(source: Readable, decoder: BodyDecoder, toError: StreamErrorMapper): RequestBodyStream {
+  const raw: Buffer[] = [];
+  for (let chunk: Buffer | null = source.read(); chunk !== null; chunk = source.read()) raw.push(chunk);
+  const decoded: Buffer[] = [];
+  let out: DecodedBodyStream;
+  try {
+    for (const chunk of raw) decoder.write(chunk, (data) => decoded.push(data));
+    out = new DecodedBodyStream({ decoded, trailers: decoder.end() });
+  } catch (err) {
+    out = new DecodedBodyStream({ failure: err instanceof AuthFailure ? toError(err) : err instanceof Error ? err : new Error(String(err)) });
+  }
+  // As for the streamed body: a failure nobody reads must not crash the process.
+  out.on('error', () => {});
+  return out;
+}
+
+/**
  * Connects `source` (the socket's IncomingMessage, or any Readable in-process) through `decoder`.
  * A source that fails or closes before its end (the client went away) errors the result with
- * IncompleteBody.
+ * IncompleteBody. A source already received whole is decoded at once (decodedAtOnce).
  */
 export function verifyingBodyStream(source: Readable, decoder: BodyDecoder, toError: StreamErrorMapper = (f) => f): RequestBodyStream {
+  if (arrivedWhole(source)) return decodedAtOnce(source, decoder, toError);
   const out = new VerifyingBodyStream(decoder, toError);
   // A body nobody reads (the request failed before its handler) may still fail when the client
   // hangs up; its readers get errors through their own listeners, the process must not crash.

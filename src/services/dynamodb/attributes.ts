@@ -58,10 +58,20 @@ export function numberProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** A decimal already in canonical form: no sign on zero, no leading or trailing zeros, no exponent. */
+const CANONICAL_DECIMAL = /^(?:-?[1-9]\d*(?:\.\d*[1-9])?|0|-?0\.\d*[1-9])$/;
+
 /** The plain decimal DynamoDB gives numbers back as ("1.50" → "1.5", "1e2" → "100", "-0" → "0"). */
 export function canonicalDecimal(text: string): string {
+  // Most numbers arrive canonical already ("21", "-3.5"): recognised without taking them apart.
+  if (CANONICAL_DECIMAL.test(text)) return text;
   const parts = parseDecimal(text);
-  if (!parts || parts.digits === '') return '0';
+  return parts ? formatDecimal(parts) : '0';
+}
+
+/** Decimal parts written out as a plain decimal, DynamoDB's canonical form. */
+export function formatDecimal(parts: DecimalParts): string {
+  if (parts.digits === '') return '0';
   const { digits, exponent } = parts;
   let body: string;
   if (exponent <= 0) body = `0.${'0'.repeat(-exponent)}${digits}`;
@@ -210,8 +220,11 @@ export function itemSize(item: AttributeMap): number {
   return size;
 }
 
-export function checkItemSize(item: AttributeMap): void {
-  if (itemSize(item) > MAX_ITEM_BYTES) throw validation('Item size has exceeded the maximum allowed size');
+/** Refuses an item over 400 KB; returns its size (numbers count the same before and after canonicalMap). */
+export function checkItemSize(item: AttributeMap): number {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_BYTES) throw validation('Item size has exceeded the maximum allowed size');
+  return size;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * PostgreSQL; key columns use byte order on both (SQLite's default BINARY collation, PostgreSQL's
  * COLLATE "C"), which is the order Query returns.
  */
-import type { DocOps, Migration } from '../../store/types.ts';
+import type { DialectName, DocOps, Migration } from '../../store/types.ts';
 import { decodeItem, encodeItem, type AttributeMap } from './attributes.ts';
 import type { EncodedKey } from './keys.ts';
 
@@ -120,9 +120,9 @@ export interface PartitionRead {
   limit: number;
 }
 
-/** One page of a partition in range-key order. */
-export async function readPartition(db: DocOps, loc: TableLocation, read: PartitionRead): Promise<StoredItem[]> {
-  const params: unknown[] = [...tableParams(loc), read.hash];
+/** The WHERE clause and ORDER BY of a partition read; `params` gets the values it binds. */
+function partitionClauses(loc: TableLocation, read: Omit<PartitionRead, 'limit'>, params: unknown[]): { where: string; order: string } {
+  params.push(...tableParams(loc), read.hash);
   const where = [WHERE_TABLE, 'hash_key = $4'];
   const param = (value: unknown) => {
     params.push(value);
@@ -135,26 +135,112 @@ export async function readPartition(db: DocOps, loc: TableLocation, read: Partit
     else where.push(`range_key ${bound.op} ${param(bound.value)}`);
   }
   if (read.after !== undefined) where.push(`range_key ${read.forward ? '>' : '<'} ${param(read.after)}`);
-  const rows = await db.sql<ItemRow>(
-    `SELECT hash_key, range_key, item, size FROM ${ITEMS_TABLE} WHERE ${where.join(' AND ')}
-     ORDER BY range_key ${read.forward ? 'ASC' : 'DESC'} LIMIT ${param(read.limit)}`,
-    params,
-  );
-  return rows.map(toStored);
+  return { where: where.join(' AND '), order: `range_key ${read.forward ? 'ASC' : 'DESC'}` };
 }
 
-/** One page of the whole table in (hash, range) order, strictly after `after`. */
-export async function readTable(db: DocOps, loc: TableLocation, after: EncodedKey | undefined, limit: number): Promise<StoredItem[]> {
-  const params: unknown[] = tableParams(loc);
+/** The WHERE clause and ORDER BY of a whole-table read strictly after `after`. */
+function tableClauses(loc: TableLocation, after: EncodedKey | undefined, params: unknown[]): { where: string; order: string } {
+  params.push(...tableParams(loc));
   let where = WHERE_TABLE;
   if (after) {
     params.push(after.hash, after.range);
     where += ' AND (hash_key > $4 OR (hash_key = $4 AND range_key > $5))';
   }
-  params.push(limit);
-  const rows = await db.sql<ItemRow>(
-    `SELECT hash_key, range_key, item, size FROM ${ITEMS_TABLE} WHERE ${where} ORDER BY hash_key, range_key LIMIT $${params.length}`,
-    params,
-  );
+  return { where, order: 'hash_key, range_key' };
+}
+
+/** One page of a partition in range-key order. */
+export async function readPartition(db: DocOps, loc: TableLocation, read: PartitionRead): Promise<StoredItem[]> {
+  const params: unknown[] = [];
+  const { where, order } = partitionClauses(loc, read, params);
+  params.push(read.limit);
+  const rows = await db.sql<ItemRow>(`SELECT hash_key, range_key, item, size FROM ${ITEMS_TABLE} WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`, params);
   return rows.map(toStored);
+}
+
+/** One page of the whole table in (hash, range) order, strictly after `after`. */
+export async function readTable(db: DocOps, loc: TableLocation, after: EncodedKey | undefined, limit: number): Promise<StoredItem[]> {
+  const params: unknown[] = [];
+  const { where, order } = tableClauses(loc, after, params);
+  params.push(limit);
+  const rows = await db.sql<ItemRow>(`SELECT hash_key, range_key, item, size FROM ${ITEMS_TABLE} WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`, params);
+  return rows.map(toStored);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs: many items read as one piece of text
+//
+// A Query or Scan page without a filter or projection answers whole stored items, up to 1 MB of
+// them. Fetching them row by row costs a JS string and object per item, then a join and a UTF-8
+// encoding of the page; asking the database to concatenate them costs one buffer per run.
+
+/** Which rows a run reads: a partition (Query) or the whole table (Scan), after a cursor. */
+export type RowRange = { kind: 'partition'; read: Omit<PartitionRead, 'limit'> } | { kind: 'table'; after: EncodedKey | undefined };
+
+/** Consecutive items, in read order, as their stored JSON texts joined by commas (UTF-8). */
+export interface ItemRun {
+  json: Buffer;
+  count: number;
+  /** The sum of the items' DynamoDB sizes. */
+  bytes: number;
+  /** The key of the run's last item. */
+  last: EncodedKey;
+}
+
+function rangeClauses(loc: TableLocation, range: RowRange, params: unknown[]): { where: string; order: string } {
+  return range.kind === 'partition' ? partitionClauses(loc, range.read, params) : tableClauses(loc, range.after, params);
+}
+
+/**
+ * The first `limit` items of `range` as one run (undefined when there are none). Hex keys hold only
+ * [0-9a-f], so '.' (below every hex digit) joins hash and range into one text that sorts as the
+ * pair does, and the pair of the last row is the largest (forward) or smallest (backward) of them.
+ *
+ * SQLite concatenates in the order the subquery yields its rows (a LIMIT subquery runs as a
+ * co-routine, in its ORDER BY order); an ORDER BY inside group_concat would sort the items again,
+ * which costs more than the whole read. PostgreSQL is told the order explicitly.
+ */
+export async function readRun(db: DocOps, dialect: DialectName, loc: TableLocation, range: RowRange, limit: number): Promise<ItemRun | undefined> {
+  const params: unknown[] = [];
+  const { where, order } = rangeClauses(loc, range, params);
+  params.push(limit);
+  const backward = range.kind === 'partition' && !range.read.forward;
+  const lastOf = backward ? 'MIN' : 'MAX';
+  const rows = dialect === 'sqlite'
+    ? await db.sql<RunRow>(
+      `SELECT CAST(group_concat(item, ',') AS BLOB) AS json, COUNT(*) AS n, SUM(size) AS bytes, ${lastOf}(hash_key || '.' || range_key) AS last
+       FROM (SELECT hash_key, range_key, item, size FROM ${ITEMS_TABLE} WHERE ${where} ORDER BY ${order} LIMIT $${params.length})`,
+      params,
+    )
+    : await db.sql<RunRow>(
+      `SELECT string_agg(item, ',' ORDER BY ${order}) AS json, COUNT(*) AS n, SUM(size) AS bytes, ${lastOf}((hash_key || '.' || range_key) COLLATE "C") AS last
+       FROM (SELECT hash_key, range_key, item, size FROM ${ITEMS_TABLE} WHERE ${where} ORDER BY ${order} LIMIT $${params.length}) AS run`,
+      params,
+    );
+  const row = rows[0];
+  const count = Number(row?.n ?? 0);
+  if (!row || count === 0 || row.json === null || row.last === null) return undefined;
+  const dot = row.last.indexOf('.');
+  return {
+    json: typeof row.json === 'string' ? Buffer.from(row.json, 'utf8') : row.json,
+    count,
+    bytes: Number(row.bytes),
+    last: { hash: row.last.slice(0, dot), range: row.last.slice(dot + 1) },
+  };
+}
+
+interface RunRow {
+  json: Buffer | string | null;
+  n: number | string;
+  bytes: number | string | null;
+  last: string | null;
+}
+
+/** The keys and sizes of the first `limit` items of `range`, in read order (to find where a page ends). */
+export async function readSizes(db: DocOps, loc: TableLocation, range: RowRange, limit: number): Promise<Array<{ key: EncodedKey; size: number }>> {
+  const params: unknown[] = [];
+  const { where, order } = rangeClauses(loc, range, params);
+  params.push(limit);
+  const rows = await db.sql<Omit<ItemRow, 'item'>>(`SELECT hash_key, range_key, size FROM ${ITEMS_TABLE} WHERE ${where} ORDER BY ${order} LIMIT $${params.length}`, params);
+  return rows.map((r) => ({ key: { hash: r.hash_key, range: r.range_key }, size: Number(r.size) }));
 }

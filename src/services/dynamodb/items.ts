@@ -94,7 +94,7 @@ export async function putItem(ctx: RequestContext, input: PutItemInput) {
   checkAttributeMap(input.Item);
   checkExpressionValues(input);
   checkReturnValuesAllOldOrNone(input.ReturnValues);
-  checkItemSize(input.Item);
+  const size = checkItemSize(input.Item);
   const legacyCondition = expectedCondition(input.Expected, input.ConditionalOperator);
   const expressions = new RequestExpressions(input);
   const condition = expressions.condition('ConditionExpression', input.ConditionExpression) ?? legacyCondition;
@@ -105,7 +105,6 @@ export async function putItem(ctx: RequestContext, input: PutItemInput) {
   checkItemKey(schema, input.Item);
   const item = canonicalMap(input.Item);
   const key = encodeKey(schema, item);
-  const size = itemSize(item);
   const loc = locationOf(ctx, input.TableName);
 
   const old = await ctx.store.transaction(async (tx) => {

@@ -13,7 +13,7 @@
  *   the digits, so that a longer negative mantissa sorts before its prefix (-0.121 < -0.12).
  */
 import type { KeySchemaElement, AttributeDefinition } from '../../generated/dynamodb/types.ts';
-import { bytesOf, parseDecimal, type AttributeMap, type AttributeValue } from './attributes.ts';
+import { bytesOf, formatDecimal, parseDecimal, type AttributeMap, type AttributeValue } from './attributes.ts';
 import { invalidParameter, keyMismatch, validation } from './errors.ts';
 
 export type KeyType = 'S' | 'N' | 'B';
@@ -69,6 +69,38 @@ export function encodeKeyValue(type: KeyType, value: AttributeValue): string {
     case 'N':
       return encodeNumberKey(value.N!).toString('hex');
   }
+}
+
+/**
+ * The key value an encoding came from, in the canonical form items are stored with (numbers as
+ * canonicalDecimal writes them). Undefined for a string whose UTF-8 does not decode back to
+ * itself (a lone surrogate was encoded as U+FFFD): the caller reads the stored item instead.
+ */
+export function decodeKeyValue(type: KeyType, hex: string): AttributeValue | undefined {
+  const bytes = Buffer.from(hex, 'hex');
+  switch (type) {
+    case 'S': {
+      const text = bytes.toString('utf8');
+      return text.includes('\uFFFD') ? undefined : { S: text };
+    }
+    case 'B':
+      return { B: bytes };
+    case 'N':
+      return { N: decodeNumberKey(bytes) };
+  }
+}
+
+/** The inverse of encodeNumberKey, as a canonical decimal. */
+function decodeNumberKey(bytes: Buffer): string {
+  if (bytes[0] === 0x02) return '0';
+  const negative = bytes[0] === 0x01;
+  const exponent = (negative ? 255 - bytes[1]! : bytes[1]!) - EXPONENT_BIAS;
+  let digits = '';
+  for (let i = 2; i < bytes.length; i++) {
+    if (negative && bytes[i] === NEGATIVE_TERMINATOR) break;
+    digits += String(negative ? 9 - bytes[i]! : bytes[i]!);
+  }
+  return formatDecimal({ negative, digits, exponent });
 }
 
 export interface EncodedKey {

@@ -17,10 +17,10 @@ import { validation } from './errors.ts';
 import { RequestExpressions, type CompiledCondition, type CompiledProjection, type KeyConditionBounds } from './expr.ts';
 import { asRecord, checkExpressionValues, checkPlaceholdersNeedExpressions, readProjection } from './items.ts';
 import { checkExpressionMixing, checkKeyConditions, checkQueryFilterKeys, filterCondition, keyConditionBounds } from './legacy.ts';
-import { encodeKey, encodeKeyValue, keyAttributes, keySchemaOf, type KeySchema } from './keys.ts';
-import { readPartition, readTable, type RangeBound, type StoredItem, type TableLocation } from './item-store.ts';
+import { decodeKeyValue, encodeKey, encodeKeyValue, keyAttributes, keySchemaOf, type EncodedKey, type KeySchema } from './keys.ts';
+import { readItem, readPartition, readRun, readSizes, readTable, type ItemRun, type RangeBound, type RowRange, type StoredItem, type TableLocation } from './item-store.ts';
 import { checkIndexReadable } from './indexes.ts';
-import { StoredItemJson } from './wire.ts';
+import { StoredItemJson, StoredItemRuns } from './wire.ts';
 import { locationOf, requireTable, tableKeySchema, type IndexRecord, type TableRecord } from './tables.ts';
 
 /** DynamoDB stops a page once it has read 1 MB. */
@@ -204,6 +204,97 @@ async function readPage(source: RowSource, options: PageOptions) {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pages of whole items
+//
+// A read of the table itself with no filter, no projection and no Select COUNT answers whole
+// stored items: the page is read as runs of stored text concatenated by the database
+// (item-store.ts readRun) and never decoded, which is most of what a 1 MB page cost. The rules
+// are readPage's, item for item: stop after Limit items or after the item that brings the page to
+// 1 MB, and hand back the last item's key when the page stopped there.
+
+/** The first run's rows: small, since nothing is known yet about the items' sizes. */
+const FIRST_RUN_ROWS = 16;
+/** The most rows one run reads (small items: a 1 MB page can hold many thousands). */
+const MAX_RUN_ROWS = 5000;
+
+function answersWholeItems(target: Target, options: PageOptions, segment?: unknown): boolean {
+  return !target.index && !options.filter && !options.projection && options.select !== 'COUNT' && segment === undefined;
+}
+
+/** The rows after a run's last item. */
+function afterRun(range: RowRange, last: EncodedKey): RowRange {
+  return range.kind === 'partition' ? { kind: 'partition', read: { ...range.read, after: last.range } } : { kind: 'table', after: last };
+}
+
+/** How many rows the next run should read: about what fits in the rest of the page, by the average item so far. */
+function nextRunRows(bytes: number, count: number): number {
+  const remaining = PAGE_BYTES - bytes;
+  const rows = Math.floor(remaining / Math.max(1, bytes / count));
+  return Math.min(MAX_RUN_ROWS, Math.max(1, rows));
+}
+
+/**
+ * `run` reaches 1 MB (with the `bytes` before it): the run up to and including the item that
+ * does. A concurrent write may change the rows between the reads; the run is then kept as read
+ * (its text and its last key come from one statement, so they always agree).
+ */
+async function cutAtPageSize(ctx: RequestContext, loc: TableLocation, range: RowRange, run: ItemRun, bytes: number): Promise<ItemRun> {
+  const sizes = await readSizes(ctx.store, loc, range, run.count);
+  let total = bytes;
+  const end = sizes.findIndex((row) => (total += row.size) >= PAGE_BYTES) + 1;
+  if (end === 0 || end >= run.count) return run;
+  return (await readRun(ctx.store, ctx.store.dialect, loc, range, end)) ?? run;
+}
+
+/** LastEvaluatedKey from the last item's encoded key; read from the item when a key does not decode back. */
+async function lastEvaluatedKey(ctx: RequestContext, loc: TableLocation, schema: KeySchema, last: EncodedKey): Promise<AttributeMap> {
+  const key: AttributeMap = {};
+  for (const [attribute, encoded] of [[schema.hash, last.hash], [schema.range, last.range]] as const) {
+    if (!attribute) continue;
+    const value = decodeKeyValue(attribute.type, encoded);
+    if (value === undefined) {
+      const stored = await readItem(ctx.store, loc, last);
+      if (stored) return Object.fromEntries(keyAttributes(schema).map((a) => [a.name, stored.item[a.name]!]));
+      key[attribute.name] = { S: Buffer.from(encoded, 'hex').toString('utf8') };
+    } else {
+      key[attribute.name] = value;
+    }
+  }
+  return key;
+}
+
+async function readWholeItemPage(ctx: RequestContext, loc: TableLocation, range: RowRange, options: PageOptions) {
+  const runs: Buffer[] = [];
+  let count = 0;
+  let bytes = 0;
+  let last: EncodedKey | undefined;
+  let truncated = false;
+  let rows = FIRST_RUN_ROWS;
+  for (;;) {
+    const want = options.limit === undefined ? rows : Math.min(rows, options.limit - count);
+    let run = await readRun(ctx.store, ctx.store.dialect, loc, range, want);
+    if (!run) break;
+    if (bytes + run.bytes >= PAGE_BYTES) {
+      run = await cutAtPageSize(ctx, loc, range, run, bytes);
+      truncated = true;
+    }
+    runs.push(run.json);
+    count += run.count;
+    bytes += run.bytes;
+    last = run.last;
+    if (options.limit !== undefined && count >= options.limit) truncated = true;
+    if (truncated || run.count < want) break;
+    range = afterRun(range, run.last);
+    rows = nextRunRows(bytes, count);
+  }
+  const out: Record<string, unknown> = { Items: runs.length ? new StoredItemRuns(runs) : [], Count: count, ScannedCount: count };
+  if (truncated && last) out.LastEvaluatedKey = await lastEvaluatedKey(ctx, loc, options.target.tableSchema, last);
+  const capacity = consumed(options.target.table.TableName, readUnits(bytes, options.consistent), options.returnConsumedCapacity as 'TOTAL' | undefined);
+  if (capacity) out.ConsumedCapacity = capacity;
+  return out;
+}
+
 function checkConsistentReadOnIndex(target: Target, consistent: boolean | undefined): void {
   if (consistent && target.index?.kind === 'global') throw validation('Consistent reads are not supported on global secondary indexes');
 }
@@ -257,14 +348,7 @@ export async function query(ctx: RequestContext, input: QueryInput) {
   const bound = rangeBound(target.schema, keyCondition.range);
   const forward = input.ScanIndexForward !== false;
   const loc = locationOf(ctx, input.TableName);
-  let source: RowSource;
-  if (!target.index) {
-    source = tablePartition(ctx, loc, hash, bound, forward, start ? encodeKey(target.schema, start).range : undefined);
-  } else {
-    const rows = await indexRows(ctx, target, loc, hash, bound);
-    source = fromIndex(rows, forward, start ? indexPosition(target, start) : undefined);
-  }
-  return readPage(source, {
+  const options: PageOptions = {
     target,
     limit: input.Limit,
     filter,
@@ -272,7 +356,17 @@ export async function query(ctx: RequestContext, input: QueryInput) {
     select: input.Select,
     consistent: input.ConsistentRead === true,
     returnConsumedCapacity: input.ReturnConsumedCapacity,
-  });
+  };
+  const after = start && !target.index ? encodeKey(target.schema, start).range : undefined;
+  if (answersWholeItems(target, options)) return readWholeItemPage(ctx, loc, { kind: 'partition', read: { hash, range: bound, forward, after } }, options);
+  let source: RowSource;
+  if (!target.index) {
+    source = tablePartition(ctx, loc, hash, bound, forward, after);
+  } else {
+    const rows = await indexRows(ctx, target, loc, hash, bound);
+    source = fromIndex(rows, forward, start ? indexPosition(target, start) : undefined);
+  }
+  return readPage(source, options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,17 +402,7 @@ export async function scan(ctx: RequestContext, input: ScanInput) {
   checkConsistentReadOnIndex(target, input.ConsistentRead);
   const start = checkStartKey(target, input.ExclusiveStartKey);
   const loc = locationOf(ctx, input.TableName);
-
-  let source: RowSource;
-  if (!target.index) {
-    source = wholeTable(ctx, loc, start ? encodeKey(target.tableSchema, start) : undefined, segment);
-  } else {
-    const rows = (await indexRows(ctx, target, loc, undefined, undefined)).filter(
-      (r) => !segment || crc32(encodeKey(target.tableSchema, r.item).hash) % segment.total === segment.segment,
-    );
-    source = fromIndex(rows, true, start ? indexPosition(target, start) : undefined);
-  }
-  return readPage(source, {
+  const options: PageOptions = {
     target,
     limit: input.Limit,
     filter,
@@ -326,6 +410,19 @@ export async function scan(ctx: RequestContext, input: ScanInput) {
     select: input.Select,
     consistent: input.ConsistentRead === true,
     returnConsumedCapacity: input.ReturnConsumedCapacity,
-  });
+  };
+  const after = start && !target.index ? encodeKey(target.tableSchema, start) : undefined;
+  if (answersWholeItems(target, options, segment)) return readWholeItemPage(ctx, loc, { kind: 'table', after }, options);
+
+  let source: RowSource;
+  if (!target.index) {
+    source = wholeTable(ctx, loc, after, segment);
+  } else {
+    const rows = (await indexRows(ctx, target, loc, undefined, undefined)).filter(
+      (r) => !segment || crc32(encodeKey(target.tableSchema, r.item).hash) % segment.total === segment.segment,
+    );
+    source = fromIndex(rows, true, start ? indexPosition(target, start) : undefined);
+  }
+  return readPage(source, options);
 }
 

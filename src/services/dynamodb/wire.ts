@@ -17,7 +17,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { responseBytes, type RawResponse } from '../../core/http.ts';
-import type { ProtocolCodec } from '../../protocols/codec.ts';
+import type { ProtocolCodec, ResponseContext } from '../../protocols/codec.ts';
 import { createJsonCodec } from '../../protocols/json.ts';
 import { writeJsonValue } from '../../protocols/json-value.ts';
 import type { OperationModel, ServiceModel, ShapeRef } from '../../protocols/model.ts';
@@ -46,6 +46,15 @@ function capitaliseMessage(response: RawResponse): RawResponse {
 /** An item to answer with as the JSON text it is stored as (only where the output holds a whole, unprojected item). */
 export class StoredItemJson {
   constructor(readonly json: string) {}
+}
+
+/**
+ * A list of whole stored items answered as runs of their stored texts, each run the items joined
+ * by commas in UTF-8 (item-store.ts readRun): a Query or Scan page of whole items. The codec puts
+ * the runs into the body as bytes, never as one JavaScript string.
+ */
+export class StoredItemRuns {
+  constructor(readonly runs: Buffer[]) {}
 }
 
 /**
@@ -91,6 +100,9 @@ export function createDynamoDbCodec(): ProtocolCodec {
   return {
     ...json,
     serializeOutput(output, model, operation, ctx) {
+      const first = firstOutputMember(model, operation);
+      const runs = first ? output[first.name] : undefined;
+      if (first && runs instanceof StoredItemRuns) return serializeWithRuns(json, output, model, operation, ctx, first, runs);
       const stored = storedItemsJson(model, operation, output);
       if (!stored) return json.serializeOutput(output, model, operation, ctx);
       // The codec writes members in model order, so the first member opens the object: the rest
@@ -105,6 +117,29 @@ export function createDynamoDbCodec(): ProtocolCodec {
       return CAPITALISED_MESSAGE.has(error.code) ? capitaliseMessage(response) : response;
     },
   };
+}
+
+const COMMA = Buffer.from(',');
+
+/** As for stored item texts: the rest of the output by the codec, the runs' bytes in front of it. */
+function serializeWithRuns(
+  json: ProtocolCodec,
+  output: Record<string, unknown>,
+  model: ServiceModel,
+  operation: OperationModel,
+  ctx: ResponseContext,
+  first: FirstMember,
+  items: StoredItemRuns,
+): RawResponse {
+  const response = json.serializeOutput({ ...output, [first.name]: undefined }, model, operation, ctx);
+  const rest = typeof response.body === 'string' ? response.body : responseBytes(response.body).toString('utf8');
+  const parts: Buffer[] = [Buffer.from(`{${JSON.stringify(first.wireName)}:[`)];
+  items.runs.forEach((run, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(run);
+  });
+  parts.push(Buffer.from(rest === '{}' ? ']}' : `],${rest.slice(1)}`));
+  return { ...response, body: Buffer.concat(parts) };
 }
 
 /**

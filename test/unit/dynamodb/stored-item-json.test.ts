@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadServiceModel } from '../../../src/generated/load-model.ts';
 import { createJsonCodec } from '../../../src/protocols/json.ts';
-import { createDynamoDbCodec, dynamodbErrorType, StoredItemJson, addCrc32 } from '../../../src/services/dynamodb/wire.ts';
+import { createDynamoDbCodec, dynamodbErrorType, StoredItemJson, StoredItemRuns, addCrc32 } from '../../../src/services/dynamodb/wire.ts';
 import { canonicalMap, decodeItem, encodeItem, type AttributeMap } from '../../../src/services/dynamodb/attributes.ts';
 import { responseBytes } from '../../../src/core/http.ts';
 
@@ -57,6 +57,20 @@ test('Query: stored and decoded items mix in order, around Count, ScannedCount a
   const actual = body(dynamodb, output((json, i) => (i === 1 ? decodeItem(json) : new StoredItemJson(json))), 'Query');
   assert.equal(actual, expected);
   assert.equal(JSON.parse(actual).Items.length, 3);
+});
+
+test('Query and Scan pages as runs of stored text (comma-joined UTF-8) are what the codec writes for the decoded items', () => {
+  const items = [RICH, { pk: { S: 'two' } }, { pk: { S: 'three' }, x: { NS: ['3'] } }, { pk: { S: 'four ✓' } }].map((i) => encodeItem(canonicalMap(i)));
+  const runs = [items.slice(0, 1), items.slice(1, 3), items.slice(3)].map((run) => Buffer.from(run.join(','), 'utf8'));
+  const rest = { Count: 4, ScannedCount: 4, LastEvaluatedKey: { pk: { S: 'four ✓' } }, ConsumedCapacity: { TableName: 'T', CapacityUnits: 0.5 } };
+  for (const operation of ['Query', 'Scan']) {
+    const expected = body(plain, { Items: items.map((json) => decodeItem(json)), ...rest }, operation);
+    assert.equal(body(dynamodb, { Items: new StoredItemRuns(runs), ...rest }, operation), expected);
+    // A response of Items alone, and one run alone.
+    assert.equal(body(dynamodb, { Items: new StoredItemRuns([runs[1]!]) }, operation), body(plain, { Items: items.slice(1, 3).map((json) => decodeItem(json)) }, operation));
+  }
+  const response = dynamodb.serializeOutput({ Items: new StoredItemRuns(runs), Count: 4, ScannedCount: 4 }, model, model.operations.Query!, ctx);
+  assert.ok(Buffer.isBuffer(response.body), 'the page stays bytes: the edge and x-amz-crc32 use them as they are');
 });
 
 test('an output without stored items is the plain codec\'s, and an empty page stays empty', () => {

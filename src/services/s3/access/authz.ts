@@ -12,7 +12,7 @@
 import type { RequestContext } from '../../../core/context.ts';
 import type { AuthzCall, AuthzTarget, OperationAuthz, ServiceAuthz } from '../../../iam/authz/types.ts';
 import type { ContextValue } from '../../../iam/policy/context.ts';
-import { findBucket, type BucketRecord } from '../buckets/record.ts';
+import { findBucketCached, type BucketRecord } from '../buckets/record.ts';
 import { checkBucketRegion } from '../buckets/region.ts';
 import { parseCopySource } from '../objects/copy.ts';
 import { GRANT_MEMBERS, requestHasAcl } from './acl.ts';
@@ -54,17 +54,30 @@ function baseKeys(ctx: RequestContext, bucket: BucketRecord | undefined, action:
   return keys;
 }
 
-function compact(keys: Keys): Keys {
-  return Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
+/** `{ ...base, ...extra }` without the undefined values, in one pass (it runs for every target of every request). */
+function mergedKeys(base: Keys, extra: Keys): Keys {
+  const out: Keys = {};
+  for (const name in base) {
+    const value = Object.hasOwn(extra, name) ? extra[name] : base[name];
+    if (value !== undefined) out[name] = value;
+  }
+  for (const name in extra) {
+    const value = extra[name];
+    if (value !== undefined && !Object.hasOwn(base, name)) out[name] = value;
+  }
+  return out;
 }
+
+/** Each Grant* input member with its condition key (GrantFullControl → s3:x-amz-grant-full-control). */
+const GRANT_KEYS: ReadonlyArray<[member: string, key: string]> = GRANT_MEMBERS.map(([member]) => [
+  member,
+  `s3:x-amz-grant-${member.slice('Grant'.length).toLowerCase().replace('fullcontrol', 'full-control').replace('acp', '-acp')}`,
+]);
 
 /** s3:x-amz-acl and s3:x-amz-grant-* (the header names as keys). */
 function aclKeys(input: Input): Keys {
   const keys: Keys = { 's3:x-amz-acl': input.ACL as string | undefined };
-  for (const [member] of GRANT_MEMBERS) {
-    const header = `s3:x-amz-grant-${member.slice('Grant'.length).toLowerCase().replace('fullcontrol', 'full-control').replace('acp', '-acp')}`;
-    keys[header] = input[member] as string | undefined;
-  }
+  for (const [member, key] of GRANT_KEYS) keys[key] = input[member] as string | undefined;
   return keys;
 }
 
@@ -117,7 +130,7 @@ interface Resolved {
  * error before any AccessDenied (checkBucketRegion is the buckets part's).
  */
 async function resolveBucket(ctx: RequestContext, name: string, operation: string): Promise<Resolved> {
-  const bucket = name ? await findBucket(ctx.store, name) : undefined;
+  const bucket = name ? await findBucketCached(ctx.store, name) : undefined;
   if (bucket) checkBucketRegion(ctx, bucket, operation);
   return { ctx, name, bucket };
 }
@@ -129,7 +142,7 @@ function onBucket(r: Resolved, action: string, keys: Keys = {}): AuthzTarget {
     resource,
     displayResource: `"${resource}"`,
     resourceAccount: r.bucket?.ownerAccountId,
-    context: compact({ ...baseKeys(r.ctx, r.bucket, action), ...keys }),
+    context: mergedKeys(baseKeys(r.ctx, r.bucket, action), keys),
     resourcePolicy: r.bucket ? () => bucketResourcePolicy({ ctx: r.ctx, bucket: r.bucket! }) : undefined,
     denialMessage: s3DenialMessage,
   };
@@ -154,7 +167,7 @@ function onObject(r: Resolved, key: string, action: string, keys: Keys = {}, ver
     resource,
     displayResource: `"${resource}"`,
     resourceAccount: bucket?.ownerAccountId,
-    context: compact({ ...baseKeys(r.ctx, bucket, action), ...keys }),
+    context: mergedKeys(baseKeys(r.ctx, bucket, action), keys),
     resourcePolicy: bucket ? () => bucketResourcePolicy({ ctx: r.ctx, bucket, object }) : undefined,
     denialMessage: s3DenialMessage,
   };

@@ -78,6 +78,9 @@ export interface ResourcePolicyRequest {
 
 /** The document the authorizer evaluates as the bucket's resource policy, or undefined when there is none. */
 export async function bucketResourcePolicy({ ctx, bucket, object }: ResourcePolicyRequest): Promise<{ document: string; kind: 'resource' } | undefined> {
+  // No policy and ACLs disabled: nothing to evaluate, whatever Block Public Access says (spares
+  // the account-level configuration's read on most requests).
+  if (!bucket.policy && bucket.objectOwnership === 'BucketOwnerEnforced') return undefined;
   const block = await effectivePublicAccessBlock(ctx.store, bucket);
   const principal = ctx.principal;
   const outsider = principal.type === 'anonymous' || principal.accountId !== bucket.ownerAccountId;

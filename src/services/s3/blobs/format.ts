@@ -50,12 +50,14 @@ export interface SegmentContext {
   nonce: Buffer;
 }
 
-export function newHeader(segmentBytes: number): Buffer {
+/** A new blob's header; `noncePrefix` (8 random bytes) is drawn here unless the caller already has them. */
+export function newHeader(segmentBytes: number, noncePrefix: Buffer = randomBytes(NONCE_PREFIX_BYTES)): Buffer {
+  if (noncePrefix.length !== NONCE_PREFIX_BYTES) throw new RangeError('a nonce prefix is 8 bytes');
   const header = Buffer.alloc(HEADER_BYTES);
   MAGIC.copy(header, 0);
   header.writeUInt8(FORMAT_VERSION, 4);
   header.writeUInt32BE(segmentBytes, 8);
-  randomBytes(NONCE_PREFIX_BYTES).copy(header, 12);
+  noncePrefix.copy(header, 12);
   return header;
 }
 

@@ -16,8 +16,12 @@ export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 export const MAX_PART_BYTES = 5 * 1024 ** 3;
 
 const stores = new Map<string, LocalBlobStore>();
+/** The store per data directory as requests name it, so a request does not resolve paths again. */
+const storesByDataDir = new Map<string, LocalBlobStore>();
 
 export function blobStoreFor(dataDir: string): LocalBlobStore {
+  const known = storesByDataDir.get(dataDir);
+  if (known) return known;
   const dir = join(resolve(dataDir), 's3', 'blobs');
   let store = stores.get(dir);
   if (!store) {
@@ -25,5 +29,7 @@ export function blobStoreFor(dataDir: string): LocalBlobStore {
     store.sweepTemporaryFiles();
     stores.set(dir, store);
   }
+  // Relative names depend on the working directory, which may change: only absolute ones are kept.
+  if (dataDir === resolve(dataDir)) storesByDataDir.set(dataDir, store);
   return store;
 }

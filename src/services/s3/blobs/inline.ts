@@ -15,7 +15,8 @@
  * It is ~5.5 KB at the 4 KiB limit, which bounds what a listing reads per row.
  */
 import { BlobIntegrityError } from './errors.ts';
-import { DEFAULT_SEGMENT_BYTES, newBlobId, newHeader, sealSegment, segmentContext } from './format.ts';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_SEGMENT_BYTES, newHeader, NONCE_PREFIX_BYTES, sealSegment, segmentContext } from './format.ts';
 
 /** Bodies of this many plaintext bytes or fewer are inlined (kept small: listings read these rows). */
 export const INLINE_MAX_BYTES = 4 * 1024;
@@ -30,8 +31,10 @@ export function isInlineBlobId(blobId: string): boolean {
 /** Seals `plaintext` (at most one segment) into a new inline blob id. */
 export function sealInlineBlob(key: Buffer, plaintext: Buffer): string {
   if (plaintext.length >= DEFAULT_SEGMENT_BYTES) throw new RangeError('an inline blob holds less than one segment');
-  const id = newBlobId();
-  const header = newHeader(DEFAULT_SEGMENT_BYTES);
+  // One draw of randomness for both the id (16 bytes) and the nonce prefix (8): each draw is a call into OpenSSL.
+  const random = randomBytes(16 + NONCE_PREFIX_BYTES);
+  const id = random.toString('hex', 0, 16);
+  const header = newHeader(DEFAULT_SEGMENT_BYTES, random.subarray(16));
   const [ciphertext, tag] = sealSegment(segmentContext(key, id, header), 0, true, plaintext);
   return `${INLINE_PREFIX}${id}.${Buffer.concat([header, ciphertext, tag]).toString('base64url')}`;
 }

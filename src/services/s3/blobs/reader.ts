@@ -58,17 +58,38 @@ async function* concatenatedPlaintext(
   key: Buffer,
   range?: ByteRange,
 ): AsyncGenerator<Buffer> {
+  for (const { blob, local } of piecesInRange(blobs, range)) yield* plaintextOf(paths, blob, key, local);
+}
+
+/** The blobs a range of their concatenation touches, each with the range within it. */
+function* piecesInRange<B extends { blobId: string; size: number }>(blobs: ReadonlyArray<B>, range?: ByteRange): Generator<{ blob: B; local: ByteRange }> {
   const total = blobs.reduce((sum, b) => sum + b.size, 0);
   const wanted = resolveRange(range, total);
   let blobStart = 0;
   for (const blob of blobs) {
     const blobEnd = blobStart + blob.size - 1;
     if (wanted && blob.size > 0 && blobEnd >= wanted.start && blobStart <= wanted.end) {
-      const local = { start: Math.max(wanted.start, blobStart) - blobStart, end: Math.min(wanted.end, blobEnd) - blobStart };
-      yield* plaintextOf(paths, blob, key, local);
+      yield { blob, local: { start: Math.max(wanted.start, blobStart) - blobStart, end: Math.min(wanted.end, blobEnd) - blobStart } };
     }
     blobStart += blob.size;
   }
+}
+
+/**
+ * readBlobsConcatenated's bytes as one buffer, computed synchronously, when every blob is inline
+ * (undefined otherwise, for the caller to stream instead). The same checks, in the same order,
+ * with the same errors (thrown here rather than erroring a stream): a small GetObject needs no
+ * stream, async generator or extra turns of the event loop for bytes that are already in memory.
+ */
+export function readInlineConcatenated(blobs: ReadonlyArray<{ blobId: string; size: number }>, key: Buffer, range?: ByteRange): Buffer | undefined {
+  if (!blobs.every((b) => isInlineBlobId(b.blobId))) return undefined;
+  const chunks: Buffer[] = [];
+  for (const { blob, local } of piecesInRange(blobs, range)) {
+    assertKey(key);
+    const { id, sealed } = unpackInlineBlob(blob.blobId);
+    for (const chunk of plaintextOfSealed({ blobId: id, size: blob.size }, key, sealed, local)) chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** The plaintext of one blob's range; undefined range = all of it. */

@@ -10,7 +10,7 @@ import type { BlobStore, BlobWriteOptions, ByteRange, WrittenBlob } from './type
 import { BLOB_ID_PATTERN } from './format.ts';
 import { isInlineBlobId } from './inline.ts';
 import { BlobPaths, TMP_DIR_NAME } from './paths.ts';
-import { readBlob, readBlobsConcatenated } from './reader.ts';
+import { readBlob, readBlobsConcatenated, readInlineConcatenated } from './reader.ts';
 import { writeBlob, type WriterTuning } from './writer.ts';
 
 export interface LocalBlobStore extends BlobStore {
@@ -31,6 +31,7 @@ export function openBlobStore(dir: string, tuning: WriterTuning = {}): LocalBlob
     write: (source: Readable, options: BlobWriteOptions): Promise<WrittenBlob> => writeBlob(paths, source, options, tuning),
     read: (blobId: string, key: Buffer, range?: ByteRange): Readable => readBlob(paths, blobId, key, range),
     readConcatenated: (blobs, key, range) => readBlobsConcatenated(paths, blobs, key, range),
+    readInlineConcatenated,
     delete: async (blobId: string): Promise<void> => {
       // An inline blob's bytes live in its id, in the row being deleted: nothing to remove here.
       if (isInlineBlobId(blobId)) return;

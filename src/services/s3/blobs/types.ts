@@ -49,6 +49,12 @@ export interface BlobStore {
   read(blobId: string, key: Buffer, range?: ByteRange): Readable;
   /** Several blobs read back to back as one (an object completed from multipart parts). */
   readConcatenated(blobs: ReadonlyArray<{ blobId: string; size: number }>, key: Buffer, range?: ByteRange): Readable;
+  /**
+   * What readConcatenated would stream, as one buffer read synchronously, when every blob is inline
+   * (its bytes are in its id); undefined when some blob is a file. Failures throw the errors the
+   * stream would have emitted.
+   */
+  readInlineConcatenated(blobs: ReadonlyArray<{ blobId: string; size: number }>, key: Buffer, range?: ByteRange): Buffer | undefined;
   /** Removes a blob; no error when it is already gone. */
   delete(blobId: string): Promise<void>;
   /** Every blob id on disk, for removing orphans a crash left between writing a blob and committing its metadata. */

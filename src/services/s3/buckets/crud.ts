@@ -14,6 +14,7 @@ import { canonicalUserId, onlyOwnerFullControl, requestedGrants, requestHasAcl }
 import { bucketIsEmpty } from '../objects/queries.ts';
 import { abortAllUploads } from '../multipart/abort.ts';
 import { BUCKET_KIND, bucketKey, findBucket, requireBucket, type BucketRecord, type ObjectOwnership } from './record.ts';
+import { forgetBucket } from './cache.ts';
 import { validateBucketName } from './names.ts';
 import { incompatibleLocationMessage, regionOfLocationConstraint } from './region.ts';
 import { DEFAULT_ENCRYPTION, validateTagSet } from './configurations.ts';
@@ -38,6 +39,8 @@ export async function createBucket(input: CreateBucketRequest, ctx: RequestConte
     const winner = await findBucket(ctx.store, name);
     if (winner) return alreadyExists(winner, ctx);
     throw err;
+  } finally {
+    forgetBucket(ctx.store, name);
   }
   return { Location: locationHeader(name, region) };
 }
@@ -244,7 +247,11 @@ export async function deleteBucket(input: DeleteBucketRequest, ctx: RequestConte
   if (!(await bucketIsEmpty(ctx.store, bucket.name))) {
     throw new AwsError('BucketNotEmpty', 'The bucket you tried to delete is not empty', { status: 409, fields: { BucketName: bucket.name } });
   }
-  await ctx.store.delete(bucketKey(bucket.name));
+  try {
+    await ctx.store.delete(bucketKey(bucket.name));
+  } finally {
+    forgetBucket(ctx.store, bucket.name);
+  }
   // Incomplete multipart uploads do not keep a bucket alive: S3 deletes it and discards them, so
   // their parts must not outlive it here (nor resurface if the name is created again).
   await abortAllUploads(ctx, bucket.name);

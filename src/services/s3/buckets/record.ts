@@ -7,7 +7,8 @@
 import { AwsError } from '../../../core/errors.ts';
 import type { RequestContext } from '../../../core/context.ts';
 import { StoreConflictError } from '../../../store/errors.ts';
-import type { DocKey, DocOps, StoredDoc } from '../../../store/types.ts';
+import type { DocKey, DocOps, Store, StoredDoc } from '../../../store/types.ts';
+import { cachedBucket, forgetBucket } from './cache.ts';
 import type { StoredLifecycleConfiguration } from './lifecycle.ts';
 import { checkBucketRegion } from './region.ts';
 
@@ -70,8 +71,17 @@ export function bucketKey(name: string): DocKey {
   return { kind: BUCKET_KIND, account: '', region: '', id: name };
 }
 
+/** The stored record, read now (for a read-modify-write, or inside a transaction). */
 export async function findBucket(store: Pick<DocOps, 'get'>, name: string): Promise<BucketRecord | undefined> {
   return (await store.get<BucketRecord>(bucketKey(name)))?.value;
+}
+
+/**
+ * The record as requests read it: from the per-store cache (buckets/cache.ts), at most a second
+ * old when another process changed it, never stale after a change made in this process. Frozen.
+ */
+export function findBucketCached(store: Store, name: string): Promise<BucketRecord | undefined> {
+  return cachedBucket(store, name, () => findBucket(store, name));
 }
 
 export function noSuchBucket(name: string): AwsError {
@@ -89,7 +99,7 @@ export interface RequireBucketOptions {
  * and friends, with x-amz-bucket-region so SDKs can follow).
  */
 export async function requireBucket(ctx: RequestContext, name: string, options: RequireBucketOptions = {}): Promise<BucketRecord> {
-  const bucket = await findBucket(ctx.store, name);
+  const bucket = await findBucketCached(ctx.store, name);
   if (!bucket) throw noSuchBucket(name);
   checkBucketRegion(ctx, bucket, ctx.operation);
   checkExpectedBucketOwner(bucket, options.expectedBucketOwner);
@@ -118,6 +128,8 @@ export async function updateBucket(ctx: RequestContext, name: string, change: (b
       return next;
     } catch (err) {
       if (!(err instanceof StoreConflictError) || attempt >= 10) throw err;
+    } finally {
+      forgetBucket(ctx.store, name);
     }
   }
 }

@@ -2,6 +2,7 @@
  * GetObject and HeadObject. The body streams from the blob store (decrypted as it is read); only
  * bodies up to 64 KiB are read whole first. A range or part is answered 206 (lengthAndRange).
  */
+import type { Readable } from 'node:stream';
 import type { RequestContext } from '../../../core/context.ts';
 import type { S3Handlers } from '../../../generated/s3/handlers.ts';
 import type { GetObjectRequest } from '../../../generated/s3/types.ts';
@@ -54,16 +55,25 @@ function lengthAndRange(read: PreparedRead): { ContentLength: number; ContentRan
   return { ContentLength: range.end - range.start + 1, ContentRange: `bytes ${range.start}-${range.end}/${version.size}`, ...partsCount, StatusCode: 206 };
 }
 
+/**
+ * A small body is answered as one buffer, so headers and body leave in one write instead of a
+ * pipe's several (and a damaged blob fails the request cleanly rather than mid-body); an inline
+ * one (the common small object) is decrypted right here, without a stream. Larger bodies stream:
+ * the codec passes a Readable payload through to the socket.
+ */
+async function bodyOf(ctx: RequestContext, read: PreparedRead, contentLength: number): Promise<Buffer | Readable> {
+  const blobs = blobStoreOf(ctx);
+  if (contentLength > BUFFERED_BODY_MAX_BYTES) return blobs.readConcatenated(read.version.blobs, read.key, read.range);
+  const inline = blobs.readInlineConcatenated(read.version.blobs, read.key, read.range);
+  if (inline) return inline;
+  return Buffer.concat(await blobs.readConcatenated(read.version.blobs, read.key, read.range).toArray());
+}
+
 export const getHandlers: Pick<S3Handlers, 'GetObject' | 'HeadObject'> = {
   async GetObject(input, ctx) {
     const read = await prepareRead(ctx, input, 'GET');
     const length = lengthAndRange(read);
-    const stream = blobStoreOf(ctx).readConcatenated(read.version.blobs, read.key, read.range);
-    // A small body is answered as one buffer, so headers and body leave in one write instead of a
-    // pipe's several (and a damaged blob fails the request cleanly rather than mid-body). Larger
-    // ones stream: the codec passes a Readable payload through to the socket.
-    const body = length.ContentLength <= BUFFERED_BODY_MAX_BYTES ? Buffer.concat(await stream.toArray()) : stream;
-    return { ...read.headers, ...expirationOutput(read.bucket, read.version), ...length, Body: body };
+    return { ...read.headers, ...expirationOutput(read.bucket, read.version), ...length, Body: await bodyOf(ctx, read, length.ContentLength) };
   },
 
   async HeadObject(input, ctx) {

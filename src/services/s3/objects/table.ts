@@ -93,6 +93,18 @@ export async function insertVersionRow(db: DocOps, version: ObjectVersion, seq: 
   );
 }
 
+/**
+ * Puts `version` in the place of the row with its version id (the null version), as the key's
+ * latest at `seq`: what deleting that row and inserting `version` would leave, in one statement.
+ * The caller knows that row is the key's only latest one.
+ */
+export async function replaceVersionRow(db: DocOps, version: ObjectVersion, seq: number): Promise<void> {
+  await db.sql(
+    `UPDATE ${VERSIONS_TABLE} SET seq = $4, is_latest = 1, is_delete_marker = $5, doc = $6 WHERE bucket = $1 AND object_key = $2 AND version_id = $3`,
+    [version.bucket, version.key, version.versionId, seq, version.isDeleteMarker ? 1 : 0, JSON.stringify(version)],
+  );
+}
+
 /** Rewrites a version's document in place (tags, restore state); its place among versions is unchanged. */
 export async function updateVersionDoc(db: DocOps, version: ObjectVersion): Promise<void> {
   await db.sql(`UPDATE ${VERSIONS_TABLE} SET doc = $4 WHERE bucket = $1 AND object_key = $2 AND version_id = $3`, [

@@ -16,7 +16,7 @@ import { blobStoreOf } from './keys.ts';
 import type { ObjectVersion } from './record.ts';
 import { lastModifiedNow } from './http-dates.ts';
 import {
-  clearLatest, deleteVersionRow, fromRow, insertVersionRow, latestVersionRow, promoteNewest, ROW_COLUMNS, updateVersionDoc, versionRowById,
+  clearLatest, deleteVersionRow, fromRow, insertVersionRow, latestVersionRow, promoteNewest, replaceVersionRow, ROW_COLUMNS, updateVersionDoc, versionRowById,
   VERSIONS_TABLE, type StoredVersion, type VersionRow,
 } from './table.ts';
 
@@ -55,10 +55,18 @@ export interface CommitOptions {
  * only version of an unversioned key). Returns the versions it replaced, whose blobs the caller
  * deletes after commit.
  */
-async function insertLatest(tx: DocOps, version: ObjectVersion): Promise<ObjectVersion[]> {
-  const newest = await latestVersionRow(tx, version.bucket, version.key);
+async function insertLatest(tx: DocOps, version: ObjectVersion, newestRow?: StoredVersion | null): Promise<ObjectVersion[]> {
+  const newest = newestRow === undefined ? await latestVersionRow(tx, version.bucket, version.key) : (newestRow ?? undefined);
   const replaced: ObjectVersion[] = [];
   if (version.versionId === NULL_VERSION) {
+    if (newest?.isLatest && newest.version.versionId === NULL_VERSION) {
+      // The common overwrite of an unversioned key: the null version is the latest (the only row
+      // marked latest), so it is rewritten in place as the new latest, one statement instead of
+      // delete, clear and insert, with the same outcome.
+      replaced.push(newest.version);
+      await replaceVersionRow(tx, version, newest.seq + 1);
+      return replaced;
+    }
     const existing = await versionRowById(tx, version.bucket, version.key, NULL_VERSION);
     if (existing) {
       replaced.push(existing.version);
@@ -101,8 +109,10 @@ export async function commitObjectVersion(
 ): Promise<ObjectVersion> {
   const version: ObjectVersion = { ...fields, bucket: bucket.name, key, versionId: versionIdFor(bucket), isDeleteMarker: false };
   const replaced = await ctx.store.transaction(async (tx) => {
-    if (options.precondition) options.precondition(currentObject(await latestVersionRow(tx, bucket.name, key)));
-    return insertLatest(tx, version);
+    if (!options.precondition) return insertLatest(tx, version);
+    const newest = await latestVersionRow(tx, bucket.name, key);
+    options.precondition(currentObject(newest));
+    return insertLatest(tx, version, newest ?? null);
   });
   await deleteBlobsOf(ctx, replaced);
   return version;

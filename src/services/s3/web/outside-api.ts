@@ -12,7 +12,7 @@ import type { RawRequest, RawResponse } from '../../../core/http.ts';
 import { loadServiceModel } from '../../../generated/load-model.ts';
 import { codecFor } from '../../../protocols/index.ts';
 import type { OutsideApiEnv, OutsideApiOutcome } from '../../types.ts';
-import { findBucket } from '../buckets/record.ts';
+import { findBucketCached } from '../buckets/record.ts';
 import { actualRequestCorsHeaders, judgePreflight } from './cors.ts';
 import { isPostUpload, servePostUpload } from './post-upload.ts';
 import { serveWebsite, websiteBucketOfHost } from './website.ts';
@@ -35,13 +35,18 @@ export function bucketAndKey(path: string): { bucket?: string; key?: string } {
 }
 
 export async function serveS3OutsideApi(req: RawRequest, env: OutsideApiEnv): Promise<OutsideApiOutcome> {
-  const { bucket: bucketName, key } = bucketAndKey(req.path);
-  if (req.method === 'OPTIONS') return { response: await preflight(req, env, bucketName, key) };
+  if (req.method === 'OPTIONS') {
+    const { bucket: bucketName, key } = bucketAndKey(req.path);
+    return { response: await preflight(req, env, bucketName, key) };
+  }
   const websiteBucket = websiteBucketOfHost(req.headers.host);
   if (websiteBucket !== undefined) return { response: await withCors(req, env, websiteBucket, await serveWebsite(req, env, websiteBucket)) };
+  // Most requests are API calls from SDKs and tools: no POST upload, no Origin, nothing to add.
+  if (req.method !== 'POST' && !req.headers.origin) return undefined;
+  const { bucket: bucketName, key } = bucketAndKey(req.path);
   if (isPostUpload(req, bucketName, key)) return { response: await withCors(req, env, bucketName!, await postUpload(req, env, bucketName!)) };
   if (req.headers.origin && bucketName) {
-    const bucket = await findBucket(env.deps.store, bucketName);
+    const bucket = await findBucketCached(env.deps.store, bucketName);
     const headers = bucket && actualRequestCorsHeaders(req.headers, req.method, bucket);
     if (headers) return { responseHeaders: headers };
   }
@@ -49,7 +54,7 @@ export async function serveS3OutsideApi(req: RawRequest, env: OutsideApiEnv): Pr
 }
 
 async function preflight(req: RawRequest, env: OutsideApiEnv, bucketName: string | undefined, key: string | undefined): Promise<RawResponse> {
-  const bucket = bucketName ? await findBucket(env.deps.store, bucketName) : undefined;
+  const bucket = bucketName ? await findBucketCached(env.deps.store, bucketName) : undefined;
   const headers = judgePreflight(req.headers, bucket, key);
   return { status: 200, headers: { ...requestIdHeaders(env.requestId), ...headers, 'Content-Length': '0' }, body: '' };
 }
@@ -69,7 +74,7 @@ async function postUpload(req: RawRequest, env: OutsideApiEnv, bucketName: strin
 /** Adds the bucket's CORS headers for this request's Origin and method, when a rule matches. */
 async function withCors(req: RawRequest, env: OutsideApiEnv, bucketName: string, response: RawResponse): Promise<RawResponse> {
   if (!req.headers.origin) return response;
-  const bucket = await findBucket(env.deps.store, bucketName);
+  const bucket = await findBucketCached(env.deps.store, bucketName);
   const headers = bucket && actualRequestCorsHeaders(req.headers, req.method, bucket);
   return headers ? { ...response, headers: { ...response.headers, ...headers } } : response;
 }

@@ -17,7 +17,7 @@ import type { GetObjectRequest, WebsiteConfiguration } from '../../../generated/
 import { loadServiceModel } from '../../../generated/load-model.ts';
 import { codecFor } from '../../../protocols/index.ts';
 import type { OutsideApiEnv } from '../../types.ts';
-import { findBucket, type BucketRecord } from '../buckets/record.ts';
+import { findBucketCached, type BucketRecord } from '../buckets/record.ts';
 import { getHandlers } from '../objects/get.ts';
 import { loadObjectVersion } from '../objects/versions.ts';
 import { authorizeAs, outsideApiContext } from './context.ts';
@@ -32,6 +32,8 @@ const WEBSITE_HOST_PATTERNS: readonly RegExp[] = [
 
 /** The bucket a website-endpoint Host names, or undefined when the Host is not a website endpoint. */
 export function websiteBucketOfHost(hostHeader: string | undefined): string | undefined {
+  // Every request asks; almost none is for a website endpoint.
+  if (hostHeader === undefined || !/s3-website/i.test(hostHeader)) return undefined;
   const host = (hostHeader ?? '').replace(/:\d+$/, '').toLowerCase();
   for (const pattern of WEBSITE_HOST_PATTERNS) {
     const m = pattern.exec(host);
@@ -96,7 +98,7 @@ export async function serveWebsite(req: RawRequest, env: OutsideApiEnv, bucketNa
   const { requestId } = env;
   if (req.method !== 'GET' && req.method !== 'HEAD') return websiteErrorResponse(methodNotAllowed(req.method), requestId, req.method);
   const method = req.method;
-  const bucket = await findBucket(env.deps.store, bucketName);
+  const bucket = await findBucketCached(env.deps.store, bucketName);
   if (!bucket) return websiteErrorResponse(noSuchBucket(bucketName), requestId, method);
   const config = bucket.website as WebsiteConfiguration | undefined;
   if (!config) return websiteErrorResponse(noSuchWebsiteConfiguration(bucketName), requestId, method);
