@@ -268,5 +268,6 @@ async function worker(index) {
 }
 
 await Promise.all(Array.from({ length: job.concurrency }, (_, i) => worker(i)));
-process.stdout.write(JSON.stringify({ ok, errors, firstError, items, pages, latencies: job.latencies ? latencies : undefined }) + '\n');
-process.exit(0);
+// Exit only once the line is written: stdout to a pipe is asynchronous, and the latencies of a
+// fast run make a line far longer than the pipe's buffer.
+process.stdout.write(JSON.stringify({ ok, errors, firstError, items, pages, latencies: job.latencies ? latencies : undefined }) + '\n', () => process.exit(0));

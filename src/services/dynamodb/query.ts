@@ -348,15 +348,7 @@ export async function query(ctx: RequestContext, input: QueryInput) {
   const bound = rangeBound(target.schema, keyCondition.range);
   const forward = input.ScanIndexForward !== false;
   const loc = locationOf(ctx, input.TableName);
-  const options: PageOptions = {
-    target,
-    limit: input.Limit,
-    filter,
-    projection,
-    select: input.Select,
-    consistent: input.ConsistentRead === true,
-    returnConsumedCapacity: input.ReturnConsumedCapacity,
-  };
+  const options = pageOptions(target, input, filter, projection);
   const after = start && !target.index ? encodeKey(target.schema, start).range : undefined;
   if (answersWholeItems(target, options)) return readWholeItemPage(ctx, loc, { kind: 'partition', read: { hash, range: bound, forward, after } }, options);
   let source: RowSource;
@@ -367,6 +359,24 @@ export async function query(ctx: RequestContext, input: QueryInput) {
     source = fromIndex(rows, forward, start ? indexPosition(target, start) : undefined);
   }
   return readPage(source, options);
+}
+
+/** What Query and Scan share about the page they read. */
+function pageOptions(
+  target: PageOptions['target'],
+  input: QueryInput | ScanInput,
+  filter: PageOptions['filter'],
+  projection: PageOptions['projection'],
+): PageOptions {
+  return {
+    target,
+    limit: input.Limit,
+    filter,
+    projection,
+    select: input.Select,
+    consistent: input.ConsistentRead === true,
+    returnConsumedCapacity: input.ReturnConsumedCapacity,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,15 +412,7 @@ export async function scan(ctx: RequestContext, input: ScanInput) {
   checkConsistentReadOnIndex(target, input.ConsistentRead);
   const start = checkStartKey(target, input.ExclusiveStartKey);
   const loc = locationOf(ctx, input.TableName);
-  const options: PageOptions = {
-    target,
-    limit: input.Limit,
-    filter,
-    projection,
-    select: input.Select,
-    consistent: input.ConsistentRead === true,
-    returnConsumedCapacity: input.ReturnConsumedCapacity,
-  };
+  const options = pageOptions(target, input, filter, projection);
   const after = start && !target.index ? encodeKey(target.tableSchema, start) : undefined;
   if (answersWholeItems(target, options, segment)) return readWholeItemPage(ctx, loc, { kind: 'table', after }, options);
 

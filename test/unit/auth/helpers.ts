@@ -1,7 +1,12 @@
 /** Shared fixtures for the SigV4 tests: raw requests and a credential resolver stub. */
 import type { RawRequest } from '../../../src/core/http.ts';
 import type { CredentialResolver, ResolvedCredential } from '../../../src/core/principal.ts';
-import type { VerifyOptions } from '../../../src/auth/sigv4/types.ts';
+import assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
+import { AuthFailure, type VerifyOptions } from '../../../src/auth/sigv4/types.ts';
+import { AwsError } from '../../../src/core/errors.ts';
+import { authError } from '../../../src/auth/errors.ts';
+import { verifySigV4 } from '../../../src/auth/sigv4/verify.ts';
 
 export function rawRequest(p: { method: string; target: string; headers: Record<string, string>; body?: Buffer | string }): RawRequest {
   const q = p.target.indexOf('?');
@@ -50,7 +55,7 @@ export function options(keys: Record<string, KeyEntry>, nowIso: string, s3: bool
 }
 
 /** Awaits a promise that must reject with an AuthFailure and returns it. */
-export async function failureOf(p: Promise<unknown>): Promise<import('../../../src/auth/sigv4/types.ts').AuthFailure> {
+export async function failureOf(p: Promise<unknown>): Promise<AuthFailure> {
   try {
     await p;
   } catch (err) {
@@ -163,3 +168,60 @@ export function streamingRequest(body: Buffer) {
   });
 }
 
+
+/** The time of AWS's S3 streaming examples. */
+export const DOC_NOW = '2013-05-24T00:00:00Z';
+
+/** An AuthFailure rendered as S3 renders it. */
+export const toS3Error = (f: AuthFailure): AwsError => authError('s3', f, {});
+
+/** The error the buffered path gives for a request, rendered as S3 renders it. */
+export async function bufferedS3Error(req: RawRequest, keys: Record<string, KeyEntry> = S3_DOC_KEY, now = DOC_NOW): Promise<AwsError> {
+  try {
+    await verifySigV4(req, options(keys, now, true));
+  } catch (err) {
+    if (err instanceof AuthFailure) return toS3Error(err);
+    throw err;
+  }
+  throw new Error('expected the buffered request to fail');
+}
+
+/** Two errors agree on code, status, message and fields. */
+export function assertSameError(actual: unknown, expected: AwsError): void {
+  assert.ok(actual instanceof AwsError, `expected an AwsError, got ${String(actual)}`);
+  assert.deepEqual(
+    { code: actual.code, status: actual.status, message: actual.message, fields: actual.fields },
+    { code: expected.code, status: expected.status, message: expected.message, fields: expected.fields },
+  );
+}
+
+/** The key and times of the SDK-shaped streaming tests (trailers, whole and streamed bodies). */
+export const STREAMING_AKID = 'AKIASTREAMING000001';
+export const STREAMING_SECRET = 'streaming/secret';
+export const STREAMING_KEYS = { [STREAMING_AKID]: { secret: STREAMING_SECRET } };
+export const STREAMING_SIGNED_AT = new Date('2024-06-01T12:00:00Z');
+export const STREAMING_NOW = '2024-06-01T12:01:00Z';
+
+/** A CRC32 as checksum headers and trailers carry it: 4 big-endian bytes in base64. */
+export function crc32Base64(data: Buffer): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(crc32(data) >>> 0);
+  return b.toString('base64');
+}
+
+/** Reads a stream to its end. */
+export async function readAll(stream: import('node:stream').Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Reads a stream that must fail; returns its error. */
+export async function streamError(stream: import('node:stream').Readable): Promise<unknown> {
+  try {
+    await readAll(stream);
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the body stream to fail; it ended');
+}

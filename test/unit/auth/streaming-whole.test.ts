@@ -13,15 +13,22 @@ import { crc32 } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { RawRequest, RequestBodyStream } from '../../../src/core/http.ts';
 import { AwsError } from '../../../src/core/errors.ts';
-import { authError } from '../../../src/auth/errors.ts';
-import { AuthFailure } from '../../../src/auth/sigv4/types.ts';
 import { verifySigV4 } from '../../../src/auth/sigv4/verify.ts';
 import { PassThroughDecoder, verifyingBodyStream } from '../../../src/auth/sigv4/streaming.ts';
 import { readBodyUnderLimit } from '../../../src/pipeline/read-body.ts';
-import { DOC_CHUNK_SIGNATURES, options, S3_DOC_KEY, signWithSmithy, streamingBody, streamingRequest } from './helpers.ts';
+import {
+  assertSameError,
+  bufferedS3Error,
+  crc32Base64,
+  readAll,
+  streamError,
+  STREAMING_AKID as AKID,
+  STREAMING_KEYS as KEYS,
+  STREAMING_NOW as NOW,
+  STREAMING_SECRET as SECRET,
+  STREAMING_SIGNED_AT as SIGNED_AT,
+  DOC_CHUNK_SIGNATURES, DOC_NOW, options, S3_DOC_KEY, signWithSmithy, streamingBody, streamingRequest, toS3Error } from './helpers.ts';
 
-const DOC_NOW = '2013-05-24T00:00:00Z';
-const toS3Error = (f: AuthFailure) => authError('s3', f, {});
 
 /** What the edge hands over for a body node:http has parsed to its end: pieces buffered, EOF pushed. */
 function arrivedMessage(pieces: Buffer[]): IncomingMessage {
@@ -36,21 +43,6 @@ function withMessage(req: RawRequest, pieces: Buffer[]): RawRequest {
   return { ...req, body: Buffer.alloc(0), bodyStream: arrivedMessage(pieces) };
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function streamError(stream: Readable): Promise<unknown> {
-  try {
-    await readAll(stream);
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the body stream to fail; it ended');
-}
-
 type Keys = Record<string, { secret: string }>;
 
 async function bodyStreamOf(req: RawRequest, keys: Keys = S3_DOC_KEY, now = DOC_NOW): Promise<RequestBodyStream> {
@@ -59,23 +51,6 @@ async function bodyStreamOf(req: RawRequest, keys: Keys = S3_DOC_KEY, now = DOC_
   return out.bodyStream;
 }
 
-async function bufferedError(req: RawRequest, keys: Keys = S3_DOC_KEY, now = DOC_NOW): Promise<AwsError> {
-  try {
-    await verifySigV4(req, options(keys, now, true));
-  } catch (err) {
-    if (err instanceof AuthFailure) return toS3Error(err);
-    throw err;
-  }
-  throw new Error('expected the buffered request to fail');
-}
-
-function assertSameError(actual: unknown, expected: AwsError): void {
-  assert.ok(actual instanceof AwsError, `expected an AwsError, got ${String(actual)}`);
-  assert.deepEqual(
-    { code: actual.code, status: actual.status, message: actual.message, fields: actual.fields },
-    { code: expected.code, status: expected.status, message: expected.message, fields: expected.fields },
-  );
-}
 
 test("a complete message is decoded at once (no Transform): AWS's multiple-chunks example gives 66560 'a's", async () => {
   const body = streamingBody(DOC_CHUNK_SIGNATURES);
@@ -104,7 +79,7 @@ test('one pass: a changed byte in the second chunk is the same SignatureDoesNotM
   const stream = await bodyStreamOf(withMessage(streamingRequest(body), [body]));
   assert.equal(stream.errored, null, 'the failure waits for a reader');
   const err = await streamError(stream);
-  const expected = await bufferedError(streamingRequest(body));
+  const expected = await bufferedS3Error(streamingRequest(body));
   assertSameError(err, expected);
   assert.equal(expected.code, 'SignatureDoesNotMatch');
   assert.equal(expected.status, 403);
@@ -114,25 +89,14 @@ test('one pass: a changed byte in the second chunk is the same SignatureDoesNotM
 test('one pass: a body cut inside a chunk is IncompleteBody "terminated unexpectedly", as buffered', async () => {
   const body = streamingBody(DOC_CHUNK_SIGNATURES).subarray(0, 40000);
   const err = await streamError(await bodyStreamOf(withMessage(streamingRequest(body), [body])));
-  assertSameError(err, await bufferedError(streamingRequest(body)));
+  assertSameError(err, await bufferedS3Error(streamingRequest(body)));
   assert.equal((err as AwsError).code, 'IncompleteBody');
   assert.equal((err as AwsError).message, 'The request body terminated unexpectedly');
 });
 
 // ---- SDK v3's shapes: a signed payload hash with a checksum header, and the unsigned trailer -----
 
-const AKID = 'AKIASTREAMING000001';
-const SECRET = 'streaming/secret';
-const KEYS = { [AKID]: { secret: SECRET } };
-const SIGNED_AT = new Date('2024-06-01T12:00:00Z');
-const NOW = '2024-06-01T12:01:00Z';
 const DATA = Buffer.from('Small uploads arrive with their headers. '.repeat(25)); // 1025 bytes
-
-function crc32Base64(data: Buffer): string {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(crc32(data) >>> 0);
-  return b.toString('base64');
-}
 
 function unsignedTrailerBody(data: Buffer, trailer: string): Buffer {
   return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from(`\r\n0\r\n${trailer}\r\n\r\n`)]);
@@ -168,7 +132,7 @@ test('one pass, unsigned trailer: a wrong checksum is BadDigest, exactly as buff
   const body = unsignedTrailerBody(DATA, `x-amz-checksum-crc32:${crc32Base64(Buffer.from('other bytes'))}`);
   const req = await unsignedTrailerRequest();
   const err = await streamError(await bodyStreamOf(withMessage(req, [body]), KEYS, NOW));
-  assertSameError(err, await bufferedError({ ...req, body }, KEYS, NOW));
+  assertSameError(err, await bufferedS3Error({ ...req, body }, KEYS, NOW));
   assert.equal((err as AwsError).code, 'BadDigest');
   assert.equal((err as AwsError).message, 'The CRC32 you specified did not match the calculated checksum.');
 });
@@ -193,7 +157,7 @@ test('one pass, hex x-amz-content-sha256 (what SDK v3 sends for a Buffer body ov
   const other = Buffer.from(DATA);
   other[0] = 0x73;
   const err = await streamError(await bodyStreamOf(withMessage(req, [other]), KEYS, NOW));
-  assertSameError(err, await bufferedError({ ...req, body: other }, KEYS, NOW));
+  assertSameError(err, await bufferedS3Error({ ...req, body: other }, KEYS, NOW));
   assert.equal((err as AwsError).code, 'XAmzContentSHA256Mismatch');
 });
 

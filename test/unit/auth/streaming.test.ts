@@ -11,14 +11,22 @@ import { createHash, randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { RawRequest, RequestBodyStream } from '../../../src/core/http.ts';
 import { AwsError } from '../../../src/core/errors.ts';
-import { authError } from '../../../src/auth/errors.ts';
 import { AuthFailure } from '../../../src/auth/sigv4/types.ts';
 import { decodeBodyWithoutVerifying, verifySigV4 } from '../../../src/auth/sigv4/verify.ts';
 import { AwsChunkedDecoder } from '../../../src/auth/sigv4/chunked.ts';
-import { DOC_CHUNK_SIGNATURES, options, rawRequest, S3_DOC_KEY, signWithSmithy, streamingBody, streamingRequest } from './helpers.ts';
+import {
+  assertSameError,
+  bufferedS3Error,
+  crc32Base64,
+  readAll,
+  streamError,
+  STREAMING_AKID as AKID,
+  STREAMING_KEYS as KEYS,
+  STREAMING_NOW as NOW,
+  STREAMING_SECRET as SECRET,
+  STREAMING_SIGNED_AT as SIGNED_AT,
+  DOC_CHUNK_SIGNATURES, DOC_NOW, options, rawRequest, S3_DOC_KEY, signWithSmithy, streamingBody, streamingRequest, toS3Error } from './helpers.ts';
 
-const DOC_NOW = '2013-05-24T00:00:00Z';
-const toS3Error = (f: AuthFailure) => authError('s3', f, {});
 const S3_SIGNATURE_MESSAGE = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
 
 /** Cuts bytes into pieces: a fixed size, or random sizes (1..max) when size is 'random'. */
@@ -37,22 +45,6 @@ function streamed(req: RawRequest, pieces: Buffer[]): RawRequest {
   return { ...req, body: Buffer.alloc(0), bodyStream: Readable.from(pieces, { objectMode: false }) };
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** Reads a stream that must fail; returns its error. */
-async function streamError(stream: Readable): Promise<unknown> {
-  try {
-    await readAll(stream);
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the body stream to fail; it ended');
-}
-
 async function verifiedStream(req: RawRequest, nowIso = DOC_NOW): Promise<RequestBodyStream> {
   const out = await verifySigV4(req, options(S3_DOC_KEY, nowIso, true, { streamErrors: toS3Error }));
   assert.equal(out.kind, 'signed');
@@ -62,24 +54,6 @@ async function verifiedStream(req: RawRequest, nowIso = DOC_NOW): Promise<Reques
   return out.bodyStream;
 }
 
-/** The error the buffered path gives for the same request, rendered the same way. */
-async function bufferedError(req: RawRequest): Promise<AwsError> {
-  try {
-    await verifySigV4(req, options(S3_DOC_KEY, DOC_NOW, true));
-  } catch (err) {
-    if (err instanceof AuthFailure) return toS3Error(err);
-    throw err;
-  }
-  throw new Error('expected the buffered request to fail');
-}
-
-function assertSameError(actual: unknown, expected: AwsError): void {
-  assert.ok(actual instanceof AwsError, `expected an AwsError, got ${String(actual)}`);
-  assert.deepEqual(
-    { code: actual.code, status: actual.status, message: actual.message, fields: actual.fields },
-    { code: expected.code, status: expected.status, message: expected.message, fields: expected.fields },
-  );
-}
 
 for (const size of [1, 7, 'random'] as const) {
   test(`AWS's S3 multiple-chunks example streamed in ${size}-byte pieces decodes to 66560 'a's`, async () => {
@@ -95,7 +69,7 @@ for (const size of [1, 7, 'random'] as const) {
 test('streamed example: a changed byte in the second chunk errors the stream with SignatureDoesNotMatch, as buffered', async () => {
   const body = streamingBody(DOC_CHUNK_SIGNATURES, true);
   const err = await streamError(await verifiedStream(streamed(streamingRequest(body), split(body, 'random'))));
-  const expected = await bufferedError(streamingRequest(body));
+  const expected = await bufferedS3Error(streamingRequest(body));
   assertSameError(err, expected);
   assert.equal(expected.code, 'SignatureDoesNotMatch');
   assert.equal(expected.status, 403);
@@ -107,7 +81,7 @@ test('streamed example: a wrong final chunk signature fails at the end', async (
   const sigs: [string, string, string] = [DOC_CHUNK_SIGNATURES[0], DOC_CHUNK_SIGNATURES[1], '0'.repeat(64)];
   const body = streamingBody(sigs);
   const err = await streamError(await verifiedStream(streamed(streamingRequest(body), split(body, 7))));
-  assertSameError(err, await bufferedError(streamingRequest(body)));
+  assertSameError(err, await bufferedS3Error(streamingRequest(body)));
   assert.equal((err as AwsError).fields.SignatureProvided, '0'.repeat(64));
 });
 
@@ -115,7 +89,7 @@ test('streamed example: a body cut short is IncompleteBody when the source ends,
   const body = streamingBody(DOC_CHUNK_SIGNATURES).subarray(0, 40000);
   const err = await streamError(await verifiedStream(streamed(streamingRequest(body), split(body, 'random'))));
   // The decoder's own finding (ended inside a chunk) is S3's IncompleteBody "terminated unexpectedly".
-  assertSameError(err, await bufferedError(streamingRequest(body)));
+  assertSameError(err, await bufferedS3Error(streamingRequest(body)));
   assert.equal((err as AwsError).code, 'IncompleteBody');
   assert.equal((err as AwsError).message, 'The request body terminated unexpectedly');
 
@@ -151,7 +125,7 @@ test('S3 PUT example with a hex x-amz-content-sha256 streams through; a differen
 
   const other = Buffer.from('Welcome to Amazon S4.');
   const err = await streamError(await verifiedStream(streamed(req, split(other, 7))));
-  const expected = await bufferedError({ ...req, body: other });
+  const expected = await bufferedS3Error({ ...req, body: other });
   assertSameError(err, expected);
   assert.equal(expected.code, 'XAmzContentSHA256Mismatch');
   assert.equal(expected.status, 400);
@@ -164,18 +138,7 @@ test('S3 PUT example with a hex x-amz-content-sha256 streams through; a differen
 
 // ---- trailers: SDK v3's STREAMING-UNSIGNED-PAYLOAD-TRAILER and the signed variant -------------
 
-const AKID = 'AKIASTREAMING000001';
-const SECRET = 'streaming/secret';
-const KEYS = { [AKID]: { secret: SECRET } };
-const SIGNED_AT = new Date('2024-06-01T12:00:00Z');
-const NOW = '2024-06-01T12:01:00Z';
 const DATA = Buffer.from('Streaming bodies never sit in memory whole. '.repeat(500)); // 22000 bytes
-
-function crc32Base64(data: Buffer): string {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(crc32(data) >>> 0);
-  return b.toString('base64');
-}
 
 function unsignedTrailerBody(data: Buffer, trailer: string): Buffer {
   const parts: Buffer[] = [];
