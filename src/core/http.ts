@@ -54,6 +54,29 @@ export interface RequestBodyStream extends Readable {
   trailers: Record<string, string>;
 }
 
+/**
+ * The whole body of a request stream, taken synchronously when it is already buffered and nobody
+ * reads it yet; undefined otherwise (the caller then reads it as a stream).
+ *
+ * A small body usually arrives with its headers, and node:http pushes it into the IncomingMessage
+ * while parsing them. The message is marked `complete` only when the parser reports its end, which
+ * can come a moment later than the bytes; but a body with a Content-Length is whole as soon as that
+ * many bytes are buffered, since a message never receives bytes past its length. Waiting for 'end'
+ * instead would cost listeners and a turn of the event loop per request.
+ */
+export function takeBufferedBody(stream: Readable, maxBytes: number): Buffer[] | undefined {
+  if (stream.readableFlowing || stream.destroyed || stream.readableLength > maxBytes || stream.listenerCount('data') > 0) return undefined;
+  const message = stream as Readable & { complete?: boolean; headers?: Record<string, string | string[] | undefined> };
+  if (message.complete !== true) {
+    const declared = message.headers?.['content-length'];
+    if (typeof declared !== 'string' || message.headers?.['transfer-encoding'] !== undefined) return undefined;
+    if (Number(declared) !== stream.readableLength || stream.readableLength === 0) return undefined;
+  }
+  const chunks: Buffer[] = [];
+  for (let chunk: Buffer | null = stream.read(); chunk !== null; chunk = stream.read()) chunks.push(chunk);
+  return chunks;
+}
+
 export function isReadableBody(body: unknown): body is Readable {
   return body instanceof Readable;
 }

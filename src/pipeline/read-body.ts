@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { AwsError } from '../core/errors.ts';
+import { takeBufferedBody } from '../core/http.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -17,8 +18,8 @@ export type ReadBody = { kind: 'read'; body: Buffer } | { kind: 'oversized'; dec
 export function readBodyUnderLimit(stream: Readable, headers: Record<string, string>, limit: number): Promise<ReadBody> {
   const declared = Number(headers['content-length'] ?? 0);
   if (declared > limit) return Promise.resolve({ kind: 'oversized', declaredBytes: declared });
-  const whole = takeIfArrivedWhole(stream, limit);
-  if (whole) return Promise.resolve({ kind: 'read', body: whole });
+  const whole = takeBufferedBody(stream, limit);
+  if (whole) return Promise.resolve({ kind: 'read', body: whole.length === 1 ? whole[0]! : Buffer.concat(whole) });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -55,22 +56,4 @@ export function readBodyUnderLimit(stream: Readable, headers: Record<string, str
     stream.on('error', onError);
     stream.on('close', onClose);
   });
-}
-
-/**
- * The body, taken synchronously, when node:http has already parsed all of it (IncomingMessage
- * .complete: a GET's empty body, and most small bodies, which come with their headers) and nobody
- * reads it yet; undefined otherwise. Waiting for 'end' would cost a turn of the event loop and a
- * set of listeners per request for bytes already in hand.
- */
-function takeIfArrivedWhole(stream: Readable, limit: number): Buffer | undefined {
-  const complete = (stream as Readable & { complete?: boolean }).complete === true;
-  if (!complete || stream.readableFlowing || stream.destroyed || stream.readableLength > limit || stream.listenerCount('data') > 0) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for (let chunk: Buffer | null = stream.read(); chunk !== null; chunk = stream.read()) {
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }

@@ -12,13 +12,13 @@
  * service's wording, so the handler reading the body sees an AwsError it can let propagate.
  *
  * A small upload usually arrives in the same packets as its headers, so by the time it is
- * authenticated node:http has parsed all of it (IncomingMessage.complete). Such a body is decoded
+ * authenticated all of it is buffered (takeBufferedBody in core/http.ts). Such a body is decoded
  * at once, with the same decoder and the same checks, into a stream that already holds the
  * result (DecodedBodyStream): no pipe, no Transform, no extra turns of the event loop.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import type { RequestBodyStream } from '../../core/http.ts';
+import { takeBufferedBody, type RequestBodyStream } from '../../core/http.ts';
 import { AwsChunkedDecoder } from './chunked.ts';
 import { AuthFailure } from './types.ts';
 
@@ -159,24 +159,8 @@ class DecodedBodyStream extends Readable implements RequestBodyStream {
 /** A whole body at most this large is decoded at once; larger ones (rarely complete so early) stream. */
 const WHOLE_BODY_MAX_BYTES = 1024 * 1024;
 
-/**
- * Whether node:http has already parsed the whole body (IncomingMessage.complete) and nobody has
- * started reading it: then every byte sits in the source's buffer, its end included.
- */
-function arrivedWhole(source: Readable): boolean {
-  return (
-    (source as Readable & { complete?: boolean }).complete === true &&
-    !source.readableFlowing &&
-    !source.destroyed &&
-    source.readableLength <= WHOLE_BODY_MAX_BYTES &&
-    source.listenerCount('data') === 0
-  );
-}
-
-/** Takes the buffered bytes of a complete source and runs them through `decoder` at once. */
-function decodedAtOnce(source: Readable, decoder: BodyDecoder, toError: StreamErrorMapper): RequestBodyStream {
-  const raw: Buffer[] = [];
-  for (let chunk: Buffer | null = source.read(); chunk !== null; chunk = source.read()) raw.push(chunk);
+/** Runs a whole body's bytes through `decoder` at once. */
+function decodedAtOnce(raw: Buffer[], decoder: BodyDecoder, toError: StreamErrorMapper): RequestBodyStream {
   const decoded: Buffer[] = [];
   let out: DecodedBodyStream;
   try {
@@ -196,7 +180,8 @@ function decodedAtOnce(source: Readable, decoder: BodyDecoder, toError: StreamEr
  * IncompleteBody. A source already received whole is decoded at once (decodedAtOnce).
  */
 export function verifyingBodyStream(source: Readable, decoder: BodyDecoder, toError: StreamErrorMapper = (f) => f): RequestBodyStream {
-  if (arrivedWhole(source)) return decodedAtOnce(source, decoder, toError);
+  const whole = takeBufferedBody(source, WHOLE_BODY_MAX_BYTES);
+  if (whole) return decodedAtOnce(whole, decoder, toError);
   const out = new VerifyingBodyStream(decoder, toError);
   // A body nobody reads (the request failed before its handler) may still fail when the client
   // hangs up; its readers get errors through their own listeners, the process must not crash.

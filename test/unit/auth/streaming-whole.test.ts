@@ -74,6 +74,28 @@ test('a message still arriving (not complete) goes through the streaming Transfo
   assert.equal((await readAll(stream)).length, 66560);
 });
 
+test('a message whose Content-Length bytes are all buffered is decoded at once, before the parser marks it complete', async () => {
+  const body = streamingBody(DOC_CHUNK_SIGNATURES);
+  const message = new IncomingMessage(new Socket());
+  message.headers = { 'content-length': String(body.length) };
+  message.push(body); // no EOF and complete still false: the parser has not reported the end yet
+  const stream = await bodyStreamOf({ ...streamingRequest(body), body: Buffer.alloc(0), bodyStream: message });
+  assert.equal(stream instanceof Transform, false, 'the one-pass path was taken');
+  assert.ok((await readAll(stream)).equals(Buffer.alloc(66560, 'a')));
+});
+
+test('a message with fewer bytes buffered than its Content-Length goes through the streaming Transform', async () => {
+  const body = streamingBody(DOC_CHUNK_SIGNATURES);
+  const message = new IncomingMessage(new Socket());
+  message.headers = { 'content-length': String(body.length) };
+  message.push(body.subarray(0, 5000));
+  const stream = await bodyStreamOf({ ...streamingRequest(body), body: Buffer.alloc(0), bodyStream: message });
+  assert.equal(stream instanceof Transform, true);
+  message.push(body.subarray(5000));
+  message.push(null);
+  assert.equal((await readAll(stream)).length, 66560);
+});
+
 test('one pass: a changed byte in the second chunk is the same SignatureDoesNotMatch as buffered, raised when read', async () => {
   const body = streamingBody(DOC_CHUNK_SIGNATURES, true);
   const stream = await bodyStreamOf(withMessage(streamingRequest(body), [body]));
