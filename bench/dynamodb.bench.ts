@@ -20,14 +20,11 @@
  * bench/dynamodb-pipeline.bench.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir, cpus } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, CreateTableCommand, DescribeTableCommand, ListTablesCommand, type KeySchemaElement, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
-import { cpuSeconds, readLine } from './proc.ts';
+import { clientResults, cpuSeconds, percentile, readLine, startBonsaiBundle, startMotoServer, stopServer } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ACCOUNT = { id: '123456789012', key: 'AKIAIOSFODNN7BENCHDB', secret: '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' };
@@ -82,23 +79,8 @@ export interface DynamoBenchResult {
 
 // ── servers ─────────────────────────────────────────────────────────────────────────────────────
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startBonsai(): Promise<DynamoServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bonsai-bench-ddb-'));
-  const env = { ...process.env, BONSAI_ACCOUNT_ID: ACCOUNT.id, BONSAI_ROOT_ACCESS_KEY_ID: ACCOUNT.key, BONSAI_ROOT_SECRET_ACCESS_KEY: ACCOUNT.secret, BONSAI_LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bonsai.mjs'), 'start', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await readLine(child, /is running at (\S+)/);
-  return { name: 'Bonsai', child, endpoint, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+function startBonsai(): Promise<DynamoServer> {
+  return startBonsaiBundle({ account: ACCOUNT, dataDirPrefix: 'bonsai-bench-ddb-' });
 }
 
 /** dynalite in its own process (in memory), tables ACTIVE at once as Bonsai's are. */
@@ -110,19 +92,12 @@ async function startDynalite(): Promise<DynamoServer> {
 }
 
 /** The moto server of the machine's Python (threaded Werkzeug), bound to loopback; its access log is discarded. */
-async function startMoto(): Promise<DynamoServer> {
-  const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
-  return { name: 'moto', child, endpoint: `http://127.0.0.1:${port}` };
+function startMoto(): Promise<DynamoServer> {
+  return startMotoServer();
 }
 
-async function stop(server: DynamoServer): Promise<void> {
-  if (server.child.exitCode === null) {
-    const exited = once(server.child, 'exit');
-    server.child.kill('SIGTERM');
-    await exited;
-  }
-  server.cleanup?.();
+function stop(server: DynamoServer): Promise<void> {
+  return stopServer(server);
 }
 
 // ── tables ──────────────────────────────────────────────────────────────────────────────────────
@@ -213,30 +188,13 @@ async function load(server: DynamoServer, job: Job): Promise<LoadResult> {
     const arg = JSON.stringify({ ...part, endpoint: server.endpoint, key: ACCOUNT.key, secret: ACCOUNT.secret, clientId });
     return spawn(process.execPath, [join(ROOT, 'bench', 'dynamodb-load-client.mjs'), arg], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   });
-  const results = await Promise.all(
-    clients.map(async (c) => {
-      let out = '';
-      let err = '';
-      c.stdout!.on('data', (d: Buffer) => (out += d));
-      // stderr holds SDK v3's Node 20 support warning in every process: shown only when a client fails.
-      c.stderr!.on('data', (d: Buffer) => (err += d));
-      const [code] = await once(c, 'exit');
-      if (code !== 0) throw new Error(`${server.name} ${job.op} client exited with ${code}:\n${err}`);
-      return JSON.parse(out) as ClientResult;
-    }),
-  );
+  const results = await clientResults<ClientResult>(`${server.name} ${job.op}`, clients);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
   const sum = (f: (r: ClientResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const errors = sum((r) => r.errors);
   if (errors) console.error(`${server.name} ${job.op}: ${errors} errors, first: ${results.find((r) => r.firstError)?.firstError}`);
   return { seconds, cpuSeconds: cpu, ok: sum((r) => r.ok), items: sum((r) => r.items), pages: sum((r) => r.pages), errors, latencies: results.flatMap((r) => r.latencies ?? []) };
-}
-
-function percentile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
 /** Seeds with BatchWriteItem, failing loudly if the server did not take every item in SEED_MS. */

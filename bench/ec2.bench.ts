@@ -29,16 +29,13 @@
  * started with `client <json job>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir, cpus, loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent } from 'node:http';
 import { EC2Client, DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, DescribeRegionsCommand, type Filter } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { cpuSeconds, readLine } from './proc.ts';
+import { clientResults, cpuSeconds, percentile, startBonsaiBundle, startMotoServer, stopServer } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -202,48 +199,23 @@ async function runClient(job: Job): Promise<ClientResult> {
 
 // ── servers ─────────────────────────────────────────────────────────────────────────────────────
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+function startBonsai(): Promise<Ec2Server> {
+  return startBonsaiBundle({
+    account: ACCOUNT,
+    dataDirPrefix: 'bonsai-bench-ec2-',
+    env: { BONSAI_EC2_INSTANCE_QUOTA: String(INSTANCES + 100) },
+    nodeArgs: process.env.BENCH_EC2_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EC2_PROFILE] : [],
+    bundle: process.env.BENCH_EC2_BONSAI,
   });
 }
 
-async function startBonsai(): Promise<Ec2Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bonsai-bench-ec2-'));
-  const env = {
-    ...process.env,
-    BONSAI_ACCOUNT_ID: ACCOUNT.id,
-    BONSAI_ROOT_ACCESS_KEY_ID: ACCOUNT.key,
-    BONSAI_ROOT_SECRET_ACCESS_KEY: ACCOUNT.secret,
-    BONSAI_LOG_LEVEL: 'warn',
-    BONSAI_EC2_INSTANCE_QUOTA: String(INSTANCES + 100),
-  };
-  const extra = process.env.BENCH_EC2_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EC2_PROFILE] : [];
-  const bundle = process.env.BENCH_EC2_BONSAI ?? join(ROOT, 'dist', 'bonsai.mjs');
-  const child = spawn(process.execPath, [...extra, bundle, 'start', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await readLine(child, /is running at (\S+)/);
-  return { name: 'Bonsai', child, endpoint, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
-}
-
 /** The moto server of the machine's Python (threaded Werkzeug), bound to loopback; its access log is discarded. */
-async function startMoto(): Promise<Ec2Server> {
-  const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
-  return { name: 'moto', child, endpoint: `http://127.0.0.1:${port}` };
+function startMoto(): Promise<Ec2Server> {
+  return startMotoServer();
 }
 
-async function stop(server: Ec2Server): Promise<void> {
-  if (server.child.exitCode === null) {
-    const exited = once(server.child, 'exit');
-    server.child.kill('SIGTERM');
-    await exited;
-  }
-  server.cleanup?.();
+function stop(server: Ec2Server): Promise<void> {
+  return stopServer(server);
 }
 
 function sdkClient(server: Ec2Server): EC2Client {
@@ -300,18 +272,7 @@ async function load(server: Ec2Server, job: Omit<Job, 'endpoint' | 'clientId'>, 
     if (job.count !== undefined) part.count = Math.ceil(job.count / processes);
     return spawn(process.execPath, ['--import', 'tsx', THIS_FILE, 'client', JSON.stringify(part)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   });
-  const results = await Promise.all(
-    clients.map(async (c) => {
-      let out = '';
-      let err = '';
-      c.stdout!.on('data', (d: Buffer) => (out += d));
-      // stderr holds SDK v3's Node 20 support warning in every process: shown only when a client fails.
-      c.stderr!.on('data', (d: Buffer) => (err += d));
-      const [code] = await once(c, 'exit');
-      if (code !== 0) throw new Error(`${server.name} ${job.op} client exited with ${code}:\n${err}`);
-      return JSON.parse(out) as ClientResult;
-    }),
-  );
+  const results = await clientResults<ClientResult>(`${server.name} ${job.op}`, clients);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
   const sum = (f: (r: ClientResult) => number) => results.reduce((n, r) => n + f(r), 0);
@@ -345,12 +306,6 @@ function combined(a: LoadResult, b: LoadResult): LoadResult {
     latencies: [...a.latencies, ...b.latencies],
     pageLatencies: [...a.pageLatencies, ...b.pageLatencies],
   };
-}
-
-function percentile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
 async function measure(server: Ec2Server): Promise<Ec2Figures> {

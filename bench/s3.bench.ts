@@ -22,14 +22,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { S3Client, CreateBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
-import { cpuSeconds, readLine, rssMiB } from './proc.ts';
+import { cpuSeconds, readLine, rssMiB, startBonsaiBundle, startMotoServer, stopServer } from './proc.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -187,31 +186,14 @@ function runBareServer(): void {
 
 // ── servers ─────────────────────────────────────────────────────────────────────────────────────
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startBonsai(): Promise<S3Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bonsai-bench-s3-'));
-  const env = { ...process.env, BONSAI_ACCOUNT_ID: ACCOUNT.id, BONSAI_ROOT_ACCESS_KEY_ID: ACCOUNT.key, BONSAI_ROOT_SECRET_ACCESS_KEY: ACCOUNT.secret, BONSAI_LOG_LEVEL: 'warn' };
-  const profile = process.env.BENCH_S3_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_S3_PROFILE] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'bonsai.mjs'), 'start', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await readLine(child, /is running at (\S+)/);
-  return { name: 'Bonsai', child, endpoint, dataDir, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+function startBonsai(): Promise<S3Server> {
+  const nodeArgs = process.env.BENCH_S3_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_S3_PROFILE] : [];
+  return startBonsaiBundle({ account: ACCOUNT, dataDirPrefix: 'bonsai-bench-s3-', nodeArgs });
 }
 
 /** The moto server of the machine's Python (threaded Werkzeug, objects in memory), bound to loopback; its access log is discarded. */
-async function startMoto(): Promise<S3Server> {
-  const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
-  return { name: 'moto', child, endpoint: `http://127.0.0.1:${port}` };
+function startMoto(): Promise<S3Server> {
+  return startMotoServer();
 }
 
 async function startBare(): Promise<S3Server> {
@@ -220,14 +202,9 @@ async function startBare(): Promise<S3Server> {
   return { name: 'bare', child, endpoint: `http://127.0.0.1:${port}` };
 }
 
-async function stop(server: S3Server): Promise<void> {
-  if (server.child.exitCode === null) {
-    const exited = once(server.child, 'exit');
-    // SIGINT lets a Bonsai started with --cpu-prof write its profile (it exits cleanly on both).
-    server.child.kill(process.env.BENCH_S3_PROFILE && server.name === 'Bonsai' ? 'SIGINT' : 'SIGTERM');
-    await exited;
-  }
-  server.cleanup?.();
+function stop(server: S3Server): Promise<void> {
+  // SIGINT lets a Bonsai started with --cpu-prof write its profile (it exits cleanly on both).
+  return stopServer(server, process.env.BENCH_S3_PROFILE && server.name === 'Bonsai' ? 'SIGINT' : 'SIGTERM');
 }
 
 function sdkClient(server: S3Server): S3Client {
