@@ -20,6 +20,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { printResultAndExit } from './client-output.mjs';
 
 const job = JSON.parse(process.argv[2]);
 if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(job.endpoint)) throw new Error(`loopback endpoints only: ${job.endpoint}`);
@@ -268,6 +269,4 @@ async function worker(index) {
 }
 
 await Promise.all(Array.from({ length: job.concurrency }, (_, i) => worker(i)));
-// Exit only once the line is written: stdout to a pipe is asynchronous, and the latencies of a
-// fast run make a line far longer than the pipe's buffer.
-process.stdout.write(JSON.stringify({ ok, errors, firstError, items, pages, latencies: job.latencies ? latencies : undefined }) + '\n', () => process.exit(0));
+printResultAndExit({ ok, errors, firstError, items, pages, latencies: job.latencies ? latencies : undefined });

@@ -5,6 +5,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, GetUserCommand } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:http';
+import { printResultAndExit } from './client-output.mjs';
 
 const [endpoint, concurrencyArg, durationArg, accessKeyId, secretAccessKey, operation = 'sts'] = process.argv.slice(2);
 if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(endpoint)) throw new Error(`loopback endpoints only: ${endpoint}`);
@@ -42,5 +43,4 @@ async function worker() {
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
-process.stdout.write(JSON.stringify({ ok, errors, firstError }) + '\n');
-process.exit(0);
+printResultAndExit({ ok, errors, firstError });

@@ -23,6 +23,7 @@ import { Agent } from 'node:http';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { printResultAndExit } from './client-output.mjs';
 
 const MIB = 1024 * 1024;
 const job = JSON.parse(process.argv[2]);
@@ -150,5 +151,4 @@ deadline = Date.now() + job.ms;
 const t0 = performance.now();
 await Promise.all(Array.from({ length: job.concurrency }, (_, i) => worker(i)));
 result.ms = performance.now() - t0;
-process.stdout.write(JSON.stringify(result) + '\n');
-process.exit(0);
+printResultAndExit(result);
