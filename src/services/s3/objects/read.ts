@@ -4,7 +4,7 @@
  */
 import type { RequestContext } from '../../../core/context.ts';
 import { AwsError } from '../../../core/errors.ts';
-import type { StorageClass } from '../../../generated/s3/types.ts';
+import type { GetObjectRequest, StorageClass } from '../../../generated/s3/types.ts';
 import type { ByteRange } from '../blobs/types.ts';
 import { invalidObjectState, invalidRange, invalidRequest, notModified, preconditionFailed } from './errors.ts';
 import { epochSeconds, httpDate } from './http-dates.ts';
@@ -121,14 +121,11 @@ export function restoreHeader(version: ObjectVersion, now: Date): string | undef
   return undefined;
 }
 
-export interface ResponseOverrides {
-  ResponseCacheControl?: string;
-  ResponseContentDisposition?: string;
-  ResponseContentEncoding?: string;
-  ResponseContentLanguage?: string;
-  ResponseContentType?: string;
-  ResponseExpires?: Date;
-}
+/** GetObject's response-* query parameters, as the generated request type declares them. */
+export type ResponseOverrides = Pick<
+  GetObjectRequest,
+  'ResponseCacheControl' | 'ResponseContentDisposition' | 'ResponseContentEncoding' | 'ResponseContentLanguage' | 'ResponseContentType' | 'ResponseExpires'
+>;
 
 /** response-* query parameters replace the stored headers; anonymous requests may not use them. */
 export function applyOverrides(ctx: RequestContext, overrides: ResponseOverrides, headers: ObjectVersion['contentHeaders']): ObjectVersion['contentHeaders'] {
