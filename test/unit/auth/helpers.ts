@@ -225,3 +225,24 @@ export async function streamError(stream: import('node:stream').Readable): Promi
   }
   throw new Error('expected the body stream to fail; it ended');
 }
+
+/**
+ * AWS's S3 PUT Object example ("Example: PUT Object", SigV4 header signing): test$file.text with
+ * Date and the storage class signed and the body's SHA-256 declared; `body` as given.
+ */
+export function s3PutObjectExample(body?: string | Buffer): RawRequest {
+  return rawRequest({
+    method: 'PUT',
+    target: '/test$file.text',
+    headers: {
+      host: 'examplebucket.s3.amazonaws.com',
+      date: 'Fri, 24 May 2013 00:00:00 GMT',
+      'x-amz-date': '20130524T000000Z',
+      'x-amz-storage-class': 'REDUCED_REDUNDANCY',
+      'x-amz-content-sha256': '44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class,Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd',
+    },
+    body,
+  });
+}

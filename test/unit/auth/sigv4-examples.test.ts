@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifySigV4 } from '../../../src/auth/sigv4/verify.ts';
-import { DOC_CHUNK_SIGNATURES, failureOf, IAM_DOC_KEY, options, rawRequest, S3_DOC_KEY, streamingBody, streamingRequest } from './helpers.ts';
+import { DOC_CHUNK_SIGNATURES, failureOf, IAM_DOC_KEY, options, rawRequest, S3_DOC_KEY, s3PutObjectExample, streamingBody, streamingRequest } from './helpers.ts';
 
 const S3_CRED = 'Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request';
 const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -77,19 +77,7 @@ test('S3 GET Object example (Range header) verifies', async () => {
 });
 
 test('S3 PUT Object example (test$file.text, Date and storage class signed) verifies', async () => {
-  const req = rawRequest({
-    method: 'PUT',
-    target: '/test$file.text',
-    headers: {
-      host: 'examplebucket.s3.amazonaws.com',
-      date: 'Fri, 24 May 2013 00:00:00 GMT',
-      'x-amz-date': '20130524T000000Z',
-      'x-amz-storage-class': 'REDUCED_REDUNDANCY',
-      'x-amz-content-sha256': '44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072',
-      authorization: `AWS4-HMAC-SHA256 ${S3_CRED},SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class,Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd`,
-    },
-    body: 'Welcome to Amazon S3.',
-  });
+  const req = s3PutObjectExample('Welcome to Amazon S3.');
   const out = await verifySigV4(req, options(S3_DOC_KEY, '2013-05-24T00:00:00Z', true));
   assert.equal(out.kind, 'signed');
   if (out.kind === 'signed') assert.equal(out.body.toString(), 'Welcome to Amazon S3.');

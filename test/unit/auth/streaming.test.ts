@@ -25,7 +25,7 @@ import {
   STREAMING_NOW as NOW,
   STREAMING_SECRET as SECRET,
   STREAMING_SIGNED_AT as SIGNED_AT,
-  DOC_CHUNK_SIGNATURES, DOC_NOW, options, rawRequest, S3_DOC_KEY, signWithSmithy, streamingBody, streamingRequest, toS3Error } from './helpers.ts';
+  DOC_CHUNK_SIGNATURES, DOC_NOW, options, S3_DOC_KEY, s3PutObjectExample, signWithSmithy, streamingBody, streamingRequest, toS3Error } from './helpers.ts';
 
 const S3_SIGNATURE_MESSAGE = 'The request signature we calculated does not match the signature you provided. Check your key and signing method.';
 
@@ -106,19 +106,7 @@ test('streamed example: a body cut short is IncompleteBody when the source ends,
 });
 
 test('S3 PUT example with a hex x-amz-content-sha256 streams through; a different body is XAmzContentSHA256Mismatch', async () => {
-  const req = rawRequest({
-    method: 'PUT',
-    target: '/test$file.text',
-    headers: {
-      host: 'examplebucket.s3.amazonaws.com',
-      date: 'Fri, 24 May 2013 00:00:00 GMT',
-      'x-amz-date': '20130524T000000Z',
-      'x-amz-storage-class': 'REDUCED_REDUNDANCY',
-      'x-amz-content-sha256': '44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072',
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class,Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd',
-    },
-  });
+  const req = s3PutObjectExample();
   const good = Buffer.from('Welcome to Amazon S3.');
   const stream = await verifiedStream(streamed(req, split(good, 1)));
   assert.equal((await readAll(stream)).toString(), 'Welcome to Amazon S3.');

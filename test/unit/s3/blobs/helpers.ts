@@ -1,4 +1,5 @@
 /** Shared fixtures for the blob store tests: a throw-away store, sources, and file inspection. */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after } from 'node:test';
-import { openBlobStore, type LocalBlobStore } from '../../../../src/services/s3/blobs/index.ts';
+import { BlobIntegrityError, openBlobStore, type LocalBlobStore } from '../../../../src/services/s3/blobs/index.ts';
 import type { WriterTuning } from '../../../../src/services/s3/blobs/writer.ts';
 
 export const SEGMENT = 64 * 1024;
@@ -84,4 +85,14 @@ export async function listIds(store: LocalBlobStore): Promise<string[]> {
   const ids: string[] = [];
   for await (const id of store.list()) ids.push(id);
   return ids;
+}
+
+/** An assert.rejects/throws matcher: a BlobIntegrityError naming `blobId`, its message matching `reason`. */
+export function isIntegrityError(blobId: string, reason: RegExp) {
+  return (err: unknown) => {
+    assert.ok(err instanceof BlobIntegrityError, String(err));
+    assert.equal(err.blobId, blobId);
+    assert.match(err.message, reason);
+    return true;
+  };
 }

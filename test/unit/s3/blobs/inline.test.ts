@@ -8,10 +8,9 @@ import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHECKSUM_ALGORITHMS, checksumDigest } from '../../../../src/auth/checksums.ts';
 import { AwsError } from '../../../../src/core/errors.ts';
-import { BlobIntegrityError } from '../../../../src/services/s3/blobs/index.ts';
 import { INLINE_MAX_BYTES } from '../../../../src/services/s3/blobs/inline.ts';
 import { OFFLOAD_THRESHOLD_BYTES, PlaintextDigests } from '../../../../src/services/s3/blobs/digests.ts';
-import { blobFile, failingSource, filesUnder, listIds, newKey, readAll, sourceOf, tempStore } from './helpers.ts';
+import { blobFile, failingSource, filesUnder, isIntegrityError, listIds, newKey, readAll, sourceOf, tempStore } from './helpers.ts';
 
 const INLINE_ID = /^i1\.[0-9a-f]{32}\.[A-Za-z0-9_-]+$/;
 const FILE_ID = /^[0-9a-f]{32}$/;
@@ -23,15 +22,6 @@ function inlineStore() {
 
 function filesIn(dir: string): string[] {
   return existsSync(dir) ? filesUnder(dir) : [];
-}
-
-function isIntegrityError(blobId: string, reason: RegExp) {
-  return (err: unknown) => {
-    assert.ok(err instanceof BlobIntegrityError, String(err));
-    assert.equal(err.blobId, blobId);
-    assert.match(err.message, reason);
-    return true;
-  };
 }
 
 /** The 32-hex random part of an inline id (what its authenticated data and errors name). */

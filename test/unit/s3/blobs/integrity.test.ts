@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { BlobIntegrityError } from '../../../../src/services/s3/blobs/index.ts';
-import { blobFile, newKey, readAll, SEGMENT, sourceOf, tempStore } from './helpers.ts';
+import { blobFile, isIntegrityError, newKey, readAll, SEGMENT, sourceOf, tempStore } from './helpers.ts';
 
 const HEADER = 20;
 const SEALED = SEGMENT + 16;
@@ -14,15 +14,6 @@ async function threeAndAHalfSegments() {
   const body = randomBytes(3.5 * SEGMENT);
   const { blobId } = await store.write(sourceOf(body), { key });
   return { store, dir, key, body, blobId, file: blobFile(dir, blobId) };
-}
-
-function isIntegrityError(blobId: string, reason: RegExp) {
-  return (err: unknown) => {
-    assert.ok(err instanceof BlobIntegrityError, String(err));
-    assert.equal(err.blobId, blobId);
-    assert.match(err.message, reason);
-    return true;
-  };
 }
 
 test('a wrong key errors the stream, for whole and ranged reads', async () => {
